@@ -1,0 +1,43 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 7860
+PIP := $(BIN)/pip install --disable-pip-version-check -q
+
+export HF_HUB_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+export OMP_WAIT_POLICY := PASSIVE
+
+.PHONY: run test ingest lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+## run: install, (re)build the index when missing or stale, serve on http://$(HOST):$(PORT)
+run: $(VENV)/.runtime
+	$(BIN)/python app.py --host $(HOST) --port $(PORT)
+
+## test: install dev dependencies and run the test suite
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+## ingest: update the index from corpus/ (add ARGS=--rebuild to start over)
+ingest: $(VENV)/.runtime
+	$(BIN)/python -m ingest $(ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) data/index

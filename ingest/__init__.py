@@ -1,0 +1,1 @@
+"""Corpus -> clean -> chunk -> embed -> Chroma. Run with `python -m ingest`."""

@@ -1,0 +1,258 @@
+"""Ingest: load -> clean -> chunk -> embed -> store, incremental and safe to kill at any point."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunk import chunk_document
+from ingest.clean import clean_document
+from ingest.load import Skipped, load_documents
+from rag.config import Settings
+from rag.embed import Embedder, expected_model_id, make_embedder
+from rag.errors import RagError
+from rag.store import (
+    FORMAT_VERSION,
+    Generation,
+    chroma_client,
+    chunk_to_record,
+    commit_generation,
+    generation_dir,
+    get_collection,
+    load_generation,
+)
+from rag.text import lexical_terms
+from rag.types import Chunk, Document
+
+log = logging.getLogger(__name__)
+
+PRUNE_MARK = "PRUNE_PENDING"
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    chunks: int = 0
+    sentences: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    embedded_texts: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not (self.added or self.changed or self.removed or self.rebuilt)
+
+
+class NothingToIngest(RagError):
+    pass
+
+
+def index_config(settings: Settings) -> dict:
+    """What an index depends on besides the documents: change any of it and the index is rebuilt."""
+    return {
+        "embed_backend": settings.embed_backend,
+        "embed_model": expected_model_id(settings),
+        "chunk_min_words": settings.chunk_min_words,
+        "chunk_max_words": settings.chunk_max_words,
+        "collection": settings.collection,
+        "chroma": f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded",
+    }
+
+
+def _previous(settings: Settings) -> Generation | None:
+    try:
+        gen = load_generation(settings)
+    except RagError as err:
+        log.info("no usable previous index (%s); building from scratch", err)
+        return None
+    if gen.manifest.get("config") != index_config(settings):
+        log.info("index settings changed; building from scratch")
+        return None
+    return gen
+
+
+def _json_safe(meta: dict) -> dict:
+    return json.loads(json.dumps(meta, default=str))
+
+
+def _embed(embedder: Embedder, texts: list[str], batch: int, bar) -> np.ndarray:
+    out = []
+    for i in range(0, len(texts), batch):
+        part = texts[i : i + batch]
+        out.append(embedder.embed_passages(part))
+        if bar is not None:
+            bar.update(len(part))
+    return np.vstack(out) if out else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def run_ingest(
+    settings: Settings, rebuild: bool = False, show_progress: bool = True, embedder: Embedder | None = None
+) -> IngestReport:
+    t0 = time.perf_counter()
+    report = IngestReport(rebuilt=rebuild)
+    loaded, report.skipped = load_documents(settings.corpus_dir)
+    docs = [(clean_document(doc), digest) for doc, digest in loaded]
+    if not docs:
+        raise NothingToIngest(f"Tidak ada dokumen yang bisa dimasukkan dari {settings.corpus_dir}.")
+    index_dir = settings.index_dir
+    index_dir.mkdir(parents=True, exist_ok=True)
+
+    old = None if rebuild else _previous(settings)
+    old_docs: dict = old.manifest["documents"] if old else {}
+    current = {doc.source_id: digest for doc, digest in docs}
+    report.unchanged = [sid for sid, h in current.items() if old_docs.get(sid, {}).get("hash") == h]
+    report.added = [sid for sid in current if sid not in old_docs]
+    report.changed = [sid for sid in current if sid in old_docs and sid not in report.unchanged]
+    report.removed = [sid for sid in old_docs if sid not in current]
+    report.rebuilt = old is None
+    prune_pending = (index_dir / PRUNE_MARK).exists()
+
+    if old is not None and report.nothing_changed and not prune_pending:
+        report.documents = len(docs)
+        report.chunks = len(old.chunks)
+        report.sentences = int(old.sentence_vectors.shape[0])
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    gen = dt.datetime.now(dt.UTC).strftime("g%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    collection_name = old.manifest["collection"] if old else f"{settings.collection}-{gen}"
+    client = chroma_client(settings)
+    (index_dir / PRUNE_MARK).write_text(collection_name, encoding="utf-8")
+
+    # Chunk what is new or changed; keep what is unchanged from the previous generation.
+    todo: list[tuple[Document, list[Chunk]]] = []
+    for doc, _ in docs:
+        if doc.source_id not in report.unchanged:
+            todo.append((doc, chunk_document(doc, settings.chunk_min_words, settings.chunk_max_words)))
+    n_texts = sum(len(chunks) + sum(len(c.sentences) for c in chunks) for _, chunks in todo)
+    report.embedded_texts = n_texts
+
+    embedder = embedder or (make_embedder(settings) if todo else None)
+    dim = embedder.dim if embedder else int(old.manifest["dim"])
+    meta = {"embed_model": expected_model_id(settings), "embed_backend": settings.embed_backend, "dim": dim}
+    collection = get_collection(client, collection_name, meta, create=True)
+
+    bar = None
+    if show_progress and n_texts:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n_texts, desc="Embedding", unit="teks")
+    fresh: dict[str, tuple[list[Chunk], np.ndarray]] = {}
+    try:
+        for doc, chunks in todo:
+            chunk_vecs = _embed(embedder, [c.embed_text for c in chunks], settings.embed_batch, bar)
+            sent_vecs = _embed(embedder, [s.text for c in chunks for s in c.sentences], settings.embed_batch, bar)
+            if chunks:
+                collection.upsert(
+                    ids=[c.chunk_id for c in chunks],
+                    embeddings=chunk_vecs.tolist(),
+                    documents=[c.text for c in chunks],
+                    metadatas=[
+                        {
+                            "source_id": c.source_id,
+                            "title": c.title,
+                            "locator": c.locator,
+                            "start": c.start,
+                            "end": c.end,
+                        }
+                        for c in chunks
+                    ],
+                )
+            fresh[doc.source_id] = (chunks, sent_vecs)
+    finally:
+        if bar is not None:
+            bar.close()
+
+    # Assemble the new generation in document order.
+    all_chunks: list[Chunk] = []
+    vec_parts: list[np.ndarray] = []
+    documents: dict[str, dict] = {}
+    for doc, digest in docs:
+        sid = doc.source_id
+        if sid in fresh:
+            chunks, vecs = fresh[sid]
+        else:
+            idx = [i for i, c in enumerate(old.chunks) if c.source_id == sid]
+            chunks = [old.chunks[i] for i in idx]
+            rows = [
+                r
+                for i in idx
+                for r in range(old.sentence_offsets[i], old.sentence_offsets[i] + len(old.chunks[i].sentences))
+            ]
+            vecs = old.sentence_vectors[rows]
+        all_chunks += chunks
+        vec_parts.append(vecs.reshape(-1, dim))
+        documents[sid] = {
+            "hash": digest,
+            "path": doc.path,
+            "title": doc.title,
+            "kind": doc.kind,
+            "meta": _json_safe(doc.meta),
+            "chunks": len(chunks),
+        }
+    sentence_vectors = np.vstack(vec_parts).astype(np.float32)
+
+    path = generation_dir(index_dir, gen)
+    path.mkdir(parents=True)
+    with open(path / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in all_chunks:
+            fh.write(json.dumps(chunk_to_record(c), ensure_ascii=False) + "\n")
+    np.save(path / "sentences.npy", sentence_vectors)
+    _write_bm25(path / "bm25", all_chunks)
+    manifest = {
+        "format": FORMAT_VERSION,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "collection": collection_name,
+        "embed_backend": settings.embed_backend,
+        "embed_model": expected_model_id(settings),
+        "dim": dim,
+        "config": index_config(settings),
+        "documents": documents,
+        "n_chunks": len(all_chunks),
+        "n_sentences": int(sentence_vectors.shape[0]),
+    }
+    (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    commit_generation(index_dir, gen)
+
+    _prune(client, collection, {c.chunk_id for c in all_chunks}, settings.collection, collection_name)
+    (index_dir / PRUNE_MARK).unlink(missing_ok=True)
+
+    report.documents = len(docs)
+    report.chunks = len(all_chunks)
+    report.sentences = int(sentence_vectors.shape[0])
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _write_bm25(path: Path, chunks: list[Chunk]) -> None:
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    retriever = bm25s.BM25()
+    retriever.index([lexical_terms(c.embed_text) for c in chunks], show_progress=False)
+    retriever.save(str(path), show_progress=False)
+
+
+def _prune(client, collection, keep: set[str], base: str, current: str) -> None:
+    """Drop chunks the committed generation does not list, and collections of abandoned builds."""
+    stale = [i for i in collection.get(include=[])["ids"] if i not in keep]
+    for i in range(0, len(stale), 1000):
+        collection.delete(ids=stale[i : i + 1000])
+    for col in client.list_collections():
+        name = col if isinstance(col, str) else col.name
+        if name.startswith(base + "-g") and name != current:
+            client.delete_collection(name)
+    if stale:
+        log.info("pruned %d stale chunks", len(stale))

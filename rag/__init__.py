@@ -1,0 +1,1 @@
+"""The answer path shared by the UI, the CLI and eval. Never imports gradio."""

