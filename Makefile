@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
-PIP := $(BIN)/pip install --disable-pip-version-check -q
+PIP := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
 
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
@@ -16,7 +16,7 @@ export OMP_WAIT_POLICY := PASSIVE
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+$(VENV)/.runtime: requirements.txt constraints.txt | $(BIN)/python
 	$(PIP) -r requirements.txt
 	touch $@
 
