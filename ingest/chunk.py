@@ -28,6 +28,17 @@ _PENJ_PART = re.compile(r"^(I|II)\.\s+(UMUM|PASAL DEMI PASAL)")
 _EXPLAINS_NOTHING = re.compile(r"(?:Ayat|Huruf|Angka)\s+\(?\w+\)?|Cukup jelas\.?", re.I)
 
 
+# What the structural parts of a law are for, added to their heading so that questions such as
+# "mengapa UU ini dibentuk?" or "kapan disahkan?" find them.
+_PART_GLOSS = {
+    "Pembukaan": "Judul dan pembukaan undang-undang",
+    "Menimbang": "Menimbang: pertimbangan dan alasan dibentuknya undang-undang",
+    "Mengingat": "Mengingat: dasar hukum pembentukan undang-undang",
+    "MEMUTUSKAN": "Memutuskan dan menetapkan undang-undang",
+    "Pengesahan": "Pengesahan: tanggal disahkan dan diundangkan, penandatangan",
+}
+
+
 @dataclass
 class _Block:
     start: int
@@ -172,7 +183,7 @@ def chunk_law(doc: Document, max_words: int) -> list[Chunk]:
         text = " ".join(b.text for b in g.blocks)
         if g.locator.startswith("Penjelasan Pasal") and not re.search(r"\w", _EXPLAINS_NOTHING.sub("", text)):
             continue  # "Cukup jelas." explains nothing
-        heading = _join_heading([short, *g.context, g.locator])
+        heading = _join_heading([short, *g.context, _PART_GLOSS.get(g.locator, g.locator)])
         base = f"{short} {g.locator}"
         if word_count(text) <= max_words or g.kind != "pasal":
             spans = [(g.blocks[0].start, g.blocks[-1].end, base)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from rag.store import (
     get_collection,
     load_generation,
 )
-from rag.text import lexical_terms
+from rag.text import LEXICAL_VERSION, lexical_terms
 from rag.types import Chunk, Document
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,17 @@ class NothingToIngest(RagError):
     pass
 
 
+SENTENCE_CONTEXT_VERSION = 3
+_LIST_ITEM = re.compile(r"^(?:[a-z]|\d+)\.\s")
+
+
+def sentence_embed_text(chunk: Chunk, sentence) -> str:
+    """Short list items ("a. asesmen;") are embedded with their chunk's heading; other sentences as they are."""
+    if chunk.heading and _LIST_ITEM.match(sentence.text) and len(sentence.text.split()) <= 12:
+        return f"{chunk.heading}: {sentence.text}"
+    return sentence.text
+
+
 def index_config(settings: Settings) -> dict:
     """What an index depends on besides the documents: change any of it and the index is rebuilt."""
     return {
@@ -66,6 +78,8 @@ def index_config(settings: Settings) -> dict:
         "embed_model": expected_model_id(settings),
         "chunk_min_words": settings.chunk_min_words,
         "chunk_max_words": settings.chunk_max_words,
+        "lexical_version": LEXICAL_VERSION,
+        "sentence_context": SENTENCE_CONTEXT_VERSION,
         "collection": settings.collection,
         "chroma": f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded",
     }
@@ -126,7 +140,7 @@ def run_ingest(
         report.seconds = time.perf_counter() - t0
         return report
 
-    gen = dt.datetime.now(dt.UTC).strftime("g%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    gen = new_generation_name()
     collection_name = old.manifest["collection"] if old else f"{settings.collection}-{gen}"
     client = chroma_client(settings)
     (index_dir / PRUNE_MARK).write_text(collection_name, encoding="utf-8")
@@ -153,7 +167,9 @@ def run_ingest(
     try:
         for doc, chunks in todo:
             chunk_vecs = _embed(embedder, [c.embed_text for c in chunks], settings.embed_batch, bar)
-            sent_vecs = _embed(embedder, [s.text for c in chunks for s in c.sentences], settings.embed_batch, bar)
+            sent_vecs = _embed(
+                embedder, [sentence_embed_text(c, s) for c in chunks for s in c.sentences], settings.embed_batch, bar
+            )
             if chunks:
                 collection.upsert(
                     ids=[c.chunk_id for c in chunks],
@@ -204,13 +220,34 @@ def run_ingest(
         }
     sentence_vectors = np.vstack(vec_parts).astype(np.float32)
 
-    path = generation_dir(index_dir, gen)
+    write_generation(settings, gen, collection_name, all_chunks, sentence_vectors, documents, dim)
+    _prune(client, collection, {c.chunk_id for c in all_chunks}, settings.collection, collection_name)
+    (index_dir / PRUNE_MARK).unlink(missing_ok=True)
+
+    report.documents = len(docs)
+    report.chunks = len(all_chunks)
+    report.sentences = int(sentence_vectors.shape[0])
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def write_generation(
+    settings: Settings,
+    gen: str,
+    collection_name: str,
+    chunks: list[Chunk],
+    sentence_vectors: np.ndarray,
+    documents: dict[str, dict],
+    dim: int,
+) -> None:
+    """Write the side files of a generation (chunk table, BM25, sentence vectors, manifest) and commit it."""
+    path = generation_dir(settings.index_dir, gen)
     path.mkdir(parents=True)
     with open(path / "chunks.jsonl", "w", encoding="utf-8") as fh:
-        for c in all_chunks:
+        for c in chunks:
             fh.write(json.dumps(chunk_to_record(c), ensure_ascii=False) + "\n")
     np.save(path / "sentences.npy", sentence_vectors)
-    _write_bm25(path / "bm25", all_chunks)
+    _write_bm25(path / "bm25", chunks)
     manifest = {
         "format": FORMAT_VERSION,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -220,20 +257,15 @@ def run_ingest(
         "dim": dim,
         "config": index_config(settings),
         "documents": documents,
-        "n_chunks": len(all_chunks),
+        "n_chunks": len(chunks),
         "n_sentences": int(sentence_vectors.shape[0]),
     }
     (path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    commit_generation(index_dir, gen)
+    commit_generation(settings.index_dir, gen)
 
-    _prune(client, collection, {c.chunk_id for c in all_chunks}, settings.collection, collection_name)
-    (index_dir / PRUNE_MARK).unlink(missing_ok=True)
 
-    report.documents = len(docs)
-    report.chunks = len(all_chunks)
-    report.sentences = int(sentence_vectors.shape[0])
-    report.seconds = time.perf_counter() - t0
-    return report
+def new_generation_name() -> str:
+    return dt.datetime.now(dt.UTC).strftime("g%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
 
 
 def _write_bm25(path: Path, chunks: list[Chunk]) -> None:

@@ -1,23 +1,31 @@
-"""Hybrid retrieval: dense (embedder + Chroma) and BM25 over the same chunks, fused by rank."""
+"""Hybrid retrieval: dense (embedder + Chroma) and BM25 over the same chunks, fused by weighted RRF.
+
+Queries are standardised first (rag.query): informal words, abbreviations, English terms, and law
+references ("pasal 41 UU Peksos"), which are matched to law chunks through their locators.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import math
+import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
 from rag.config import Settings
 from rag.embed import Embedder, make_embedder
 from rag.errors import IndexCorrupt, IndexMismatch
+from rag.query import LAWS, ParsedQuery, locator_matches, parse_query
 from rag.store import Generation, chroma_client, get_collection, load_generation
-from rag.text import lexical_terms
+from rag.text import content_terms, fold, lexical_terms, stopwords
 from rag.types import SearchResult
 
 log = logging.getLogger(__name__)
-
-RRF_K = 60
 
 
 @dataclass
@@ -29,8 +37,35 @@ class Timings:
     extra: dict = field(default_factory=dict)
 
 
+@lru_cache(maxsize=1)
+def calibration() -> dict:
+    """Logistic calibration of the relevance signal, fitted on eval dev data (`python -m eval calibrate`)."""
+    path = resources.files("rag.resources").joinpath("calibration.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {"weights": {"dense": 8.0, "coverage": 4.0}, "bias": -8.0, "threshold": 0.5}
+
+
+def relevance(dense: float, coverage: float) -> float:
+    """P(the passage answers the question), from its dense cosine and query-term coverage."""
+    cal = calibration()
+    z = cal["bias"] + cal["weights"]["dense"] * dense + cal["weights"]["coverage"] * coverage
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass
+class Signals:
+    parsed: ParsedQuery
+    qvec: np.ndarray
+    dense: list[tuple[int, float]]
+    lexical: list[tuple[int, float]]
+    sentence: list[tuple[int, float]]
+    definition: list[tuple[int, float]] = field(default_factory=list)
+
+
 class Retriever:
-    """Opens the committed index once; `search` is then cheap and thread-safe for reads."""
+    """Opens the committed index once; `search` is then cheap and safe to call from several threads."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None):
         self.settings = settings
@@ -50,6 +85,24 @@ class Retriever:
             raise IndexMismatch(f"koleksi: {col_meta.get('embed_model')} dim {col_meta.get('dim')}")
         self._embedder = embedder
         self.last_timings = Timings()
+        self._chunk_terms = [frozenset(lexical_terms(c.embed_text)) for c in self.generation.chunks]
+        df: dict[str, int] = {}
+        for terms in self._chunk_terms:
+            for t in terms:
+                df[t] = df.get(t, 0) + 1
+        n = max(len(self._chunk_terms), 1)
+        self._idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+        self._idf_unknown = math.log((n + 1) / 0.5)
+        offsets = np.asarray(self.generation.sentence_offsets, dtype=np.int64)
+        n_sent = self.generation.sentence_vectors.shape[0]
+        # reduceat needs valid start indices; chunks without sentences are masked out afterwards.
+        self._sentence_starts = np.minimum(offsets, max(n_sent - 1, 0))
+        self._no_sentences = np.asarray([len(c.sentences) == 0 for c in self.generation.chunks])
+        self._sentences_folded = [
+            (i, re.sub(r"\s+", " ", fold(sent.text)))
+            for i, c in enumerate(self.generation.chunks)
+            for sent in c.sentences
+        ]
 
     @property
     def embedder(self) -> Embedder:
@@ -76,35 +129,141 @@ class Retriever:
                 out.append((by_id[cid], 1.0 - float(dist)))
         return out[:n]
 
-    def lexical(self, query: str, n: int) -> list[tuple[int, float]]:
-        terms = lexical_terms(query)
+    def by_sentence(self, sims: np.ndarray | None, n: int) -> list[tuple[int, float]]:
+        """Chunks ranked by their best-matching sentence: precise facts inside long passages."""
+        if sims is None:
+            return []
+        best = np.maximum.reduceat(sims, self._sentence_starts)
+        best[self._no_sentences] = -1.0
+        top = np.argsort(-best)[:n]
+        return [(int(i), float(best[i])) for i in top if best[i] > -1.0]
+
+    def coverage(self, q_terms: set[str], idx: int) -> float:
+        """IDF-weighted share of the question's content terms found in chunk `idx` (0..1)."""
+        if not q_terms:
+            return 0.0
+        weights = {t: self._idf.get(t, self._idf_unknown) for t in q_terms}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in self._chunk_terms[idx]) / total if total else 0.0
+
+    def definitions(self, parsed: ParsedQuery, sims: np.ndarray | None) -> list[tuple[int, float]]:
+        """Chunks with a sentence that defines the asked term ("X adalah ...", "yang dimaksud dengan X")."""
+        if not parsed.definition_terms:
+            return []
+        alts = "|".join(re.escape(t) for t in parsed.definition_terms)
+        pattern = re.compile(
+            rf"^(?:\d+\.\s*|[a-z]\.\s*|-\s*)?[\"“']?(?:{alts})[\"”']?\s*(?:\(\w+\)\s*)?"
+            rf"(?:adalah|merupakan|yaitu|ialah|didefinisikan|dimaksudkan)\b"
+            rf"|(?:{alts}) yang selanjutnya disingkat|yang dimaksud dengan [\"“]?(?:{alts})\b"
+        )
+        best: dict[int, float] = {}
+        for row, (chunk_idx, text) in enumerate(self._sentences_folded):
+            if pattern.search(text):
+                sim = float(sims[row]) if sims is not None else 0.0
+                best[chunk_idx] = max(best.get(chunk_idx, -1.0), sim)
+        return sorted(best.items(), key=lambda kv: -kv[1])
+
+    def lexical(self, text: str, n: int) -> list[tuple[int, float]]:
+        stop = stopwords()
+        terms = [t for t in lexical_terms(text) if t not in stop and t.lstrip("~") not in stop]
         if not terms:
             return []
         scores = self.generation.bm25.get_scores(terms)
         top = np.argsort(-scores)[:n]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
-    def search(self, query: str, k: int | None = None, depth: int = 30) -> list[SearchResult]:
-        k = k or self.settings.top_k
+    def _law_bonus(self, parsed: ParsedQuery, s: Settings) -> dict[int, float]:
+        """Chunks a question points at: exact Pasal references first, then the law it names."""
+        bonus: dict[int, float] = {}
+        unit = 1.0 / (s.rrf_k + 1)
+        for i, c in enumerate(self.chunks):
+            if c.source_id not in LAWS:
+                continue
+            for ref in parsed.law_refs:
+                if ref.source_id not in (None, c.source_id):
+                    continue
+                level = locator_matches(c.locator, LAWS[c.source_id], ref)
+                if level:
+                    # Above any fused score; UU 14/2019 first when the question names no law.
+                    prefer = 0.5 if ref.source_id is None and c.source_id != "uu-14-2019" else 1.0
+                    bonus[i] = max(bonus.get(i, 0.0), 10.0 * level * prefer)
+            if c.source_id in parsed.laws:
+                bonus[i] = bonus.get(i, 0.0) + s.law_prior * unit
+        return bonus
+
+    def signals(self, query: str) -> Signals:
+        """Everything fusion needs, computed once: handy for tuning weights without re-querying."""
+        s = self.settings
         t = Timings()
+        parsed = parse_query(query)
         t0 = time.perf_counter()
-        qvec = self.embedder.embed_query(query)
+        qvec = self.embedder.embed_query(parsed.dense_text)
         t1 = time.perf_counter()
-        dense = self.dense(qvec, depth)
+        dense = self.dense(qvec, s.search_depth)
         t2 = time.perf_counter()
-        lexical = self.lexical(query, depth)
+        lexical = self.lexical(parsed.lexical_text, s.search_depth)
         t3 = time.perf_counter()
-        fused: dict[int, float] = {}
-        for ranking in (dense, lexical):
-            for rank, (idx, _) in enumerate(ranking):
-                fused[idx] = fused.get(idx, 0.0) + 1.0 / (RRF_K + rank + 1)
-        dense_s = dict(dense)
-        lex_s = dict(lexical)
-        order = sorted(fused, key=lambda i: -fused[i])[:k]
-        results = [SearchResult(self.chunks[i], fused[i], dense_s.get(i), lex_s.get(i)) for i in order]
+        gen = self.generation
+        sims = gen.sentence_vectors @ qvec if gen.sentence_vectors.shape[0] else None
+        sentence = self.by_sentence(sims, s.search_depth)
+        definition = self.definitions(parsed, sims)
+        t4 = time.perf_counter()
         t.embed_ms, t.dense_ms, t.lexical_ms = (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3
-        t.fusion_ms = (time.perf_counter() - t3) * 1e3
+        t.extra["sentence_ms"] = (t4 - t3) * 1e3
         self.last_timings = t
+        return Signals(parsed, qvec, dense, lexical, sentence, definition)
+
+    def fuse(self, sig: Signals, settings: Settings | None = None) -> list[tuple[int, float]]:
+        """Weighted reciprocal rank fusion plus law-reference bonuses, best first."""
+        s = settings or self.settings
+        fused: dict[int, float] = {}
+        for weight, ranking in (
+            (s.dense_weight, sig.dense),
+            (s.lexical_weight, sig.lexical),
+            (s.sentence_weight, sig.sentence),
+            (s.definition_weight, sig.definition),
+        ):
+            if weight <= 0 or not ranking:
+                continue
+            if s.fusion == "score":
+                hi, lo = ranking[0][1], ranking[-1][1]
+                span = (hi - lo) or 1.0
+                for idx, score in ranking:
+                    fused[idx] = fused.get(idx, 0.0) + weight * (score - lo) / span / (s.rrf_k + 1)
+            else:
+                for rank, (idx, _) in enumerate(ranking):
+                    fused[idx] = fused.get(idx, 0.0) + weight / (s.rrf_k + rank + 1)
+        if s.coverage_weight > 0 and fused:
+            q_terms = content_terms(sig.parsed.lexical_text)
+            if q_terms:
+                cover = sorted(((self.coverage(q_terms, i), i) for i in fused), reverse=True)
+                for rank, (c, idx) in enumerate(cover):
+                    if c > 0:
+                        fused[idx] += s.coverage_weight / (s.rrf_k + rank + 1)
+        for idx, b in self._law_bonus(sig.parsed, s).items():
+            if b >= 1.0 or idx in fused:
+                fused[idx] = fused.get(idx, 0.0) + b
+        return sorted(fused.items(), key=lambda kv: -kv[1])
+
+    def search(self, query: str, k: int | None = None) -> list[SearchResult]:
+        k = k or self.settings.top_k
+        sig = self.signals(query)
+        t0 = time.perf_counter()
+        order = self.fuse(sig)[:k]
+        dense_s = dict(sig.dense)
+        lex_s = dict(sig.lexical)
+        missing = [i for i, _ in order if i not in dense_s]
+        if missing:  # cosine for candidates that came only from BM25, sentences or a law reference
+            got = self.collection.get(ids=[self.chunks[i].chunk_id for i in missing], include=["embeddings"])
+            for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
+                dense_s[self.generation.by_id[cid]] = float(np.dot(np.asarray(vec, dtype=np.float32), sig.qvec))
+        q_terms = content_terms(sig.parsed.lexical_text)
+        results = []
+        for i, score in order:
+            cover = self.coverage(q_terms, i)
+            d = dense_s.get(i, 0.0)
+            results.append(SearchResult(self.chunks[i], score, d, lex_s.get(i), cover, relevance(d, cover)))
+        self.last_timings.fusion_ms = (time.perf_counter() - t0) * 1e3
         return results
 
 

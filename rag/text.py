@@ -154,16 +154,81 @@ def stem(token: str) -> str:
     return _stemmer().stem(token) or token
 
 
-def lexical_terms(text: str) -> list[str]:
-    """BM25 terms: the plain tokens plus, as a separate field, Sastrawi stems that differ.
+LEXICAL_VERSION = 2
+"""Bump when lexical_terms changes: indexes built with another version are rebuilt by ingest."""
 
-    Stems alone are lossy ("relawan" -> "rawan"), so the plain token always stays and the stem is
-    added with a prefix so that it never collides with a plain token.
+
+def lexical_terms(text: str) -> list[str]:
+    """BM25 terms: the plain tokens plus, as a separate field, their Sastrawi stems ("~stem").
+
+    Stems alone are lossy ("relawan" -> "rawan"), so the plain token always stays; the stem field lets
+    "asas" match "berasaskan" and "kewajiban" match "wajib". The prefix keeps the fields apart.
     """
     terms = []
     for tok in tokenize(text):
         terms.append(tok)
-        st = stem(tok)
-        if st != tok:
-            terms.append("~" + st)
+        if len(tok) > 3 and not tok.isdigit():
+            terms.append("~" + stem(tok))
     return terms
+
+
+# Question words and generic verbs that say nothing about the topic.
+_QUESTION_WORDS = {
+    "apa",
+    "apakah",
+    "siapa",
+    "siapakah",
+    "bagaimana",
+    "mengapa",
+    "kenapa",
+    "kapan",
+    "dimana",
+    "mana",
+    "berapa",
+    "itu",
+    "ini",
+    "yang",
+    "dimaksud",
+    "maksud",
+    "arti",
+    "menurut",
+    "saja",
+    "isi",
+    "bunyi",
+    "jelaskan",
+    "sebutkan",
+    "the",
+    "what",
+    "who",
+    "how",
+    "why",
+    "when",
+    "is",
+    "are",
+    "do",
+    "does",
+    "of",
+    "to",
+    "a",
+    "an",
+    "in",
+    "and",
+}
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+    return frozenset(StopWordRemoverFactory().get_stop_words()) | _QUESTION_WORDS
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed content words of a question (the "~stem" form where stemming changes the word)."""
+    stop = stopwords()
+    out = set()
+    for tok in tokenize(text):
+        if tok in stop or len(tok) < 2:
+            continue
+        out.add("~" + stem(tok) if len(tok) > 3 and not tok.isdigit() else tok)
+    return out

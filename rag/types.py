@@ -54,3 +54,7 @@ class SearchResult:
     score: float
     dense_score: float | None = None
     lexical_score: float | None = None
+    coverage: float = 0.0
+    """Share of the question's content terms (stemmed, stopwords removed) found in the passage."""
+    relevance: float = 0.0
+    """Calibrated probability that the passage answers the question (see rag.retrieve.relevance)."""

@@ -1,0 +1,118 @@
+"""python -m eval [retrieval] | beir | tune | calibrate — see --help of each."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from rag.config import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m eval", description="Evaluasi Tanya Peksos.")
+    sub = p.add_subparsers(dest="command")
+    r = sub.add_parser("retrieval", help="evaluasi pencarian pada set pertanyaan proyek (bawaan)")
+    r.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    r.add_argument("--json", action="store_true")
+    r.add_argument("--baseline", action="store_true", help="juga ukur baseline LangChain naif")
+    r.add_argument("--report", action="store_true", help="tulis eval/reports/retrieval.md dan .png")
+    r.add_argument("--min-hit5", type=float, help="gagal (kode 1) bila hit@5 di bawah angka ini")
+    r.add_argument("--min-mrr", type=float, help="gagal (kode 1) bila MRR@10 di bawah angka ini")
+    b = sub.add_parser("beir", help="benchmark eksternal berformat BEIR")
+    b.add_argument("--corpus", type=Path, required=True)
+    b.add_argument("--queries", type=Path, required=True)
+    b.add_argument("--qrels", type=Path, required=True)
+    b.add_argument("--variants", action="store_true", help="juga dense saja, BM25 saja, dan baseline LangChain")
+    b.add_argument("--json", action="store_true")
+    t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
+    t.add_argument("--json", action="store_true")
+    return p
+
+
+def _retriever(settings: Settings):
+    from ingest.pipeline import run_ingest
+    from rag.retrieve import Retriever
+
+    run_ingest(settings, show_progress=False)  # no-op when the index is current
+    return Retriever(settings)
+
+
+def cmd_retrieval(args, settings: Settings) -> int:
+    from eval.dataset import load_questions
+    from eval.retrieval import evaluate
+
+    retriever = _retriever(settings)
+    questions = load_questions(split=args.split)
+    result = {
+        "split": args.split,
+        "system": evaluate(lambda q, k: [r.chunk for r in retriever.search(q, k)], questions, retriever.chunks),
+    }
+    if args.baseline:
+        from eval.baseline import NaiveLangChainRetriever
+
+        naive = NaiveLangChainRetriever(retriever.chunks, retriever.embedder)
+        result["naive_langchain"] = evaluate(naive.search, questions, retriever.chunks)
+    if args.report:
+        from eval.report import write_retrieval_report
+
+        write_retrieval_report(result, Path("eval/reports"))
+    overall = result["system"]["overall"]
+    if args.json:
+        print(json.dumps({k: v for k, v in result.items()}, ensure_ascii=False, indent=1))
+    else:
+        print(
+            f"split={args.split} n={overall['n']} hit@1={overall['hit@1']} hit@3={overall['hit@3']} "
+            f"hit@5={overall['hit@5']} mrr@10={overall['mrr@10']} ndcg@10={overall['ndcg@10']}"
+        )
+        for t, m in result["system"]["by_type"].items():
+            print(f"  {t:14s} n={m['n']:3d} hit@1={m['hit@1']:.3f} hit@5={m['hit@5']:.3f} mrr@10={m['mrr@10']:.3f}")
+        if "naive_langchain" in result:
+            b = result["naive_langchain"]["overall"]
+            print(f"naive LangChain: hit@1={b['hit@1']} hit@5={b['hit@5']} mrr@10={b['mrr@10']} ndcg@10={b['ndcg@10']}")
+        for row in result["system"]["rows"]:
+            if row["hit@5"] == 0:
+                print(f"  MISS {row['id']} {row['question']!r} -> {row['top']}")
+    failed = []
+    if args.min_hit5 is not None and overall["hit@5"] < args.min_hit5:
+        failed.append(f"hit@5 {overall['hit@5']} < {args.min_hit5}")
+    if args.min_mrr is not None and overall["mrr@10"] < args.min_mrr:
+        failed.append(f"MRR@10 {overall['mrr@10']} < {args.min_mrr}")
+    if failed:
+        print("GAGAL: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_beir(args, settings: Settings) -> int:
+    from eval.beir import run_beir
+
+    result = run_beir(
+        settings, args.corpus, args.queries, args.qrels, variants=args.variants, show_progress=not args.json
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=1 if not args.json else None))
+    return 0
+
+
+def cmd_tune(args, settings: Settings) -> int:
+    from eval.tune import tune
+
+    result = tune(settings)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-"):
+        argv = ["retrieval", *argv]
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings.from_env()
+    return {"retrieval": cmd_retrieval, "beir": cmd_beir, "tune": cmd_tune}[args.command](args, settings)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""Query understanding for Indonesian: informal words, abbreviations, English terms, law references."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from rag.text import fold
+
+# Law aliases -> (source_id, short name used in locators).
+LAWS = {
+    "uu-14-2019": "UU 14/2019",
+    "uu-11-2009": "UU 11/2009",
+}
+_LAW_PATTERNS = [
+    (r"\bu(?:ndang)?[\s-]*u(?:ndang)?\b\.?\s*(?:no\.?|nomor)?\s*14\s*(?:/|tahun|th\.?)\s*2019\b", "uu-14-2019"),
+    (r"\bu(?:ndang)?[\s-]*u(?:ndang)?\s+(?:peksos|pekos|pekerja\s+sosial)\b", "uu-14-2019"),
+    (r"\bu(?:ndang)?[\s-]*u(?:ndang)?\b\.?\s*(?:no\.?|nomor)?\s*11\s*(?:/|tahun|th\.?)\s*2009\b", "uu-11-2009"),
+    (r"\bu(?:ndang)?[\s-]*u(?:ndang)?\s+(?:kesos|kessos|kesejahteraan\s+sosial)\b", "uu-11-2009"),
+]
+_PASAL = re.compile(
+    r"\bpasal\s+(\d+[a-z]?)\b(?:\s+(?:angka|butir|nomor)\s+(\d+))?(?:\s+ayat\s*\(?(\d+)\)?)?(?:\s+huruf\s+([a-z])\b)?"
+)
+
+
+@dataclass(frozen=True)
+class LawRef:
+    source_id: str | None  # None: the question names no law
+    pasal: str
+    angka: str | None = None
+    ayat: str | None = None
+
+
+_DEFINITION_Q = [
+    re.compile(
+        r"^(?:apa|apakah)\s+(?:itu|yang\s+dimaksud(?:\s+dengan)?|arti(?:nya)?|pengertian|definisi|maksud(?:nya)?)"
+        r"(?:\s+dari)?\s+(?P<term>.+)$"
+    ),
+    re.compile(r"^(?:siapa|siapakah)\s+(?:itu|yang\s+dimaksud(?:\s+dengan)?|yang\s+disebut)\s+(?P<term>.+)$"),
+    re.compile(r"^(?:pengertian|definisi|arti)\s+(?P<term>.+)$"),
+    re.compile(r"^(?P<term>.+?)\s+(?:itu\s+apa|itu\s+siapa|adalah)$"),
+]
+_TERM_TAIL = re.compile(r"\s+(?:menurut|dalam|pada|di|sesuai|berdasarkan|versi)\s+.*$")
+
+
+def definition_terms(question: str) -> tuple[str, ...]:
+    """For "apa itu X?" / "apa yang dimaksud dengan X menurut ...?" the folded term X (and its expansion)."""
+    q = fold(_standardise(question)).strip(" ?!.")
+    q = re.sub(r"\s+", " ", q)
+    for pattern in _DEFINITION_Q:
+        m = pattern.match(q)
+        if m:
+            term = _TERM_TAIL.sub("", m.group("term")).strip(" ?!.,")
+            if not term or len(term.split()) > 6:
+                return ()
+            terms = [term]
+            for abbr, expansion in abbreviations():
+                if abbr.fullmatch(term):
+                    terms += [fold(e.strip()) for e in re.split(r"\s{2,}|/", expansion) if e.strip()]
+            return tuple(dict.fromkeys(terms))
+    return ()
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    original: str
+    dense_text: str
+    """What the embedder sees: the standardised question plus expansions."""
+    lexical_text: str
+    """What BM25 sees: the same plus English glossary terms."""
+    laws: tuple[str, ...] = ()
+    """source_ids of laws the question names."""
+    law_refs: tuple[LawRef, ...] = ()
+    expansions: tuple[str, ...] = field(default=())
+    definition_terms: tuple[str, ...] = ()
+    """Terms a definition question asks about ("apa itu X?")."""
+
+
+def _read_tsv(name: str) -> list[list[str]]:
+    text = resources.files("rag.resources").joinpath(name).read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(line.split("\t"))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def informal_map() -> dict[str, str]:
+    return {r[0].strip().lower(): (r[1].strip() if len(r) > 1 else "") for r in _read_tsv("informal.tsv")}
+
+
+@lru_cache(maxsize=1)
+def english_map() -> dict[str, str]:
+    return {r[0].strip().lower(): r[1].strip() for r in _read_tsv("english.tsv") if len(r) > 1}
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> list[tuple[re.Pattern, str]]:
+    """(pattern for the abbreviation as a whole word or phrase, expansion), longest first."""
+    out = []
+    for row in _read_tsv("singkatan.tsv")[1:]:  # first row is the header
+        if len(row) < 2 or not row[1].strip():
+            continue
+        expansion = re.sub(r"\s*\(.*?\)", "", row[1]).strip()
+        for key in row[0].split(" / "):
+            key = fold(key.strip())
+            if len(key) >= 2:
+                out.append((key, expansion))
+    out.sort(key=lambda kv: -len(kv[0]))
+    return [(re.compile(r"(?<!\w)" + re.escape(k) + r"(?!\w)"), e) for k, e in out]
+
+
+def _standardise(text: str) -> str:
+    mapping = informal_map()
+
+    def repl(m: re.Match) -> str:
+        return mapping.get(m.group(0).lower(), m.group(0))
+
+    return re.sub(r"\s+", " ", re.sub(r"\w+", repl, text)).replace(" ?", "?").strip()
+
+
+def parse_query(question: str) -> ParsedQuery:
+    original = question.strip()
+    folded = fold(original)
+    std = _standardise(original)
+    std_folded = fold(std)
+
+    laws = []
+    for pattern, sid in _LAW_PATTERNS:
+        if re.search(pattern, folded) and sid not in laws:
+            laws.append(sid)
+    refs = []
+    for m in _PASAL.finditer(folded):
+        sid = laws[0] if len(laws) == 1 else None
+        refs.append(LawRef(sid, m.group(1).upper() if m.group(1)[-1].isalpha() else m.group(1), m.group(2), m.group(3)))
+
+    # Abbreviations: longest first, non-overlapping. "apa itu STR?" -> dense "apa itu Surat Tanda
+    # Registrasi (STR)?" (the embedder knows the words), lexical gets every alternative expansion.
+    expansions, spans = [], []
+    for pattern, expansion in abbreviations():
+        for m in pattern.finditer(std_folded):
+            if any(m.start() < b and a < m.end() for a, b, _ in spans):
+                continue
+            spans.append((m.start(), m.end(), expansion.split(" / ")[0]))
+            if expansion not in expansions:
+                expansions.append(expansion)
+    dense = std
+    if len(std_folded) == len(std):  # folding kept offsets (no accents): replace in place
+        for a, b, first in sorted(spans, reverse=True):
+            dense = f"{dense[:a]}{first} ({dense[a:b]}){dense[b:]}"
+    english = []
+    for term, indo in sorted(english_map().items(), key=lambda kv: -len(kv[0])):
+        if re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", folded) and indo not in english:
+            english.append(indo)
+    law_names = [f"Undang-Undang {LAWS[s]}" for s in laws]
+    if english:
+        dense = f"{dense} ({', '.join(english)})"
+    lexical = " ".join([std, *(e.replace(" / ", " ") for e in expansions), *english, *law_names]).strip()
+    return ParsedQuery(
+        original, dense, lexical, tuple(laws), tuple(refs), tuple(expansions + english), definition_terms(original)
+    )
+
+
+def locator_matches(locator: str, short: str, ref: LawRef) -> int:
+    """2 for an exact match of Pasal and angka/ayat, 1 for the right Pasal, 0 otherwise."""
+    m = re.match(re.escape(short) + r" Pasal (\w+)(.*)$", locator)
+    if not m or m.group(1) != ref.pasal:
+        return 0
+    rest = m.group(2)
+    if ref.angka and re.search(rf"\bangka {ref.angka}\b", rest):
+        return 2
+    if ref.ayat and re.search(rf"\bayat \({ref.ayat}\)", rest):
+        return 2
+    return 1

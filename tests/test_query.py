@@ -1,0 +1,65 @@
+"""Query understanding: informal words, abbreviations, English, law references, definitions, follow-ups."""
+
+from __future__ import annotations
+
+from rag.conversation import condense_question
+from rag.query import LawRef, definition_terms, locator_matches, parse_query
+from rag.text import lexical_terms
+
+
+def test_informal_words_standardised():
+    p = parse_query("gimana caranya jadi peksos, gak ribet kan?")
+    assert p.dense_text.startswith("bagaimana caranya jadi Pekerja Sosial (peksos), tidak ribet")
+    assert "Pekerja Sosial" in p.lexical_text
+
+
+def test_abbreviation_expanded_in_place_and_in_lexical_text():
+    p = parse_query("Apa itu STR?")
+    assert p.dense_text == "Apa itu Surat Tanda Registrasi (STR)?"
+    assert "Surat Tanda Registrasi" in p.lexical_text
+
+
+def test_overlapping_abbreviations_expand_once():
+    p = parse_query("isi pasal 42 uu peksos")
+    assert p.dense_text.count("Pekerja Sosial") == 1
+    assert p.laws == ("uu-14-2019",)
+    assert p.law_refs == (LawRef("uu-14-2019", "42"),)
+
+
+def test_law_references_with_angka_ayat_and_aliases():
+    assert parse_query("UU Kesos pasal 1 angka 5").law_refs == (LawRef("uu-11-2009", "1", angka="5"),)
+    assert parse_query("Pasal 6 ayat (2) UU No. 14 Tahun 2019").law_refs == (LawRef("uu-14-2019", "6", ayat="2"),)
+    assert parse_query("pasal 41").law_refs == (LawRef(None, "41"),)
+    assert parse_query("UU 11/2009 tentang kesejahteraan").laws == ("uu-11-2009",)
+
+
+def test_locator_matching():
+    ref = LawRef("uu-14-2019", "1", angka="1")
+    assert locator_matches("UU 14/2019 Pasal 1 angka 1", "UU 14/2019", ref) == 2
+    assert locator_matches("UU 14/2019 Pasal 1 angka 10", "UU 14/2019", ref) == 1
+    assert locator_matches("UU 14/2019 Pasal 11", "UU 14/2019", ref) == 0
+
+
+def test_english_terms_added():
+    p = parse_query("What rights do social workers have?")
+    assert "pekerja sosial" in p.lexical_text and "hak" in p.lexical_text
+
+
+def test_definition_terms():
+    assert definition_terms("Apa yang dimaksud dengan pekerja sosial menurut UU 14/2019?") == ("pekerja sosial",)
+    assert definition_terms("SIPPS itu apa?") == ("sipps", "surat izin praktik pekerja sosial")
+    assert definition_terms("Apa hak pekerja sosial?") == ()
+
+
+def test_stem_field_keeps_plain_token():
+    terms = lexical_terms("relawan berasaskan")
+    assert "relawan" in terms and "~rawan" in terms  # stemming alone would lose "relawan"
+    assert "~asas" in terms and "~asas" in lexical_terms("asas")
+
+
+def test_follow_up_carries_topic():
+    assert condense_question("lalu apa kewajibannya?", ["apa itu pekerja sosial?"]) == (
+        "pekerja sosial lalu apa kewajibannya?"
+    )
+    assert condense_question("Apa hak klien?", ["Apa itu STR?"]) == "Apa hak klien?"
+    assert condense_question("lalu apa kewajibannya?", []) == "lalu apa kewajibannya?"
