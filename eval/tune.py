@@ -11,12 +11,13 @@ from rag.config import Settings
 from rag.conversation import condense_question
 
 GRID = {
-    "fusion": ["rrf", "score"],
+    "fusion": ["rrf"],
     "lexical_weight": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
     "sentence_weight": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
     "rrf_k": [5, 10, 20, 60],
     "definition_weight": [4.0],
-    "coverage_weight": [0.0, 1.0, 2.0, 3.0, 4.0],
+    "coverage_weight": [1.0, 2.0, 3.0],
+    "definitions_penalty": [0.0, 0.2, 0.4, 0.6],
 }
 
 

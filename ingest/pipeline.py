@@ -50,10 +50,12 @@ class IngestReport:
     embedded_texts: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
+    lexical_rebuilt: bool = False
+    """Only the BM25 side was rebuilt (tokenisation changed); vectors were kept."""
 
     @property
     def nothing_changed(self) -> bool:
-        return not (self.added or self.changed or self.removed or self.rebuilt)
+        return not (self.added or self.changed or self.removed or self.rebuilt or self.lexical_rebuilt)
 
 
 class NothingToIngest(RagError):
@@ -91,7 +93,10 @@ def _previous(settings: Settings) -> Generation | None:
     except RagError as err:
         log.info("no usable previous index (%s); building from scratch", err)
         return None
-    if gen.manifest.get("config") != index_config(settings):
+    have, want = dict(gen.manifest.get("config") or {}), index_config(settings)
+    have.pop("lexical_version", None)
+    lexical_only = {**want, "lexical_version": None} == {**have, "lexical_version": None}
+    if not lexical_only:
         log.info("index settings changed; building from scratch")
         return None
     return gen
@@ -132,8 +137,10 @@ def run_ingest(
     report.removed = [sid for sid in old_docs if sid not in current]
     report.rebuilt = old is None
     prune_pending = (index_dir / PRUNE_MARK).exists()
+    lexical_stale = old is not None and old.manifest["config"] != index_config(settings)
+    report.lexical_rebuilt = lexical_stale
 
-    if old is not None and report.nothing_changed and not prune_pending:
+    if old is not None and report.nothing_changed and not prune_pending and not lexical_stale:
         report.documents = len(docs)
         report.chunks = len(old.chunks)
         report.sentences = int(old.sentence_vectors.shape[0])

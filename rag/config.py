@@ -51,18 +51,20 @@ class Settings:
     """Candidates taken from each of dense and BM25 before fusion."""
     fusion: str = "rrf"
     """`rrf` (reciprocal rank fusion) or `score` (weighted sum of min-max normalised scores)."""
-    rrf_k: int = 10
+    rrf_k: int = 5
     """Reciprocal rank fusion constant: score = sum(weight / (rrf_k + rank))."""
     dense_weight: float = 1.0
     """Weight of the dense ranking in fusion (tuned on eval dev data: `python -m eval tune`)."""
     lexical_weight: float = 1.5
     """Weight of the BM25 ranking in fusion (tuned on eval dev data)."""
-    sentence_weight: float = 2.0
+    sentence_weight: float = 1.5
     """Weight of the ranking by best-matching sentence (sentence vectors from ingest) in fusion."""
     definition_weight: float = 4.0
     """Weight of the ranking of passages that define the term a question asks about ("X adalah ...")."""
     coverage_weight: float = 2.0
     """Weight of the ranking of fused candidates by the share of question terms they contain."""
+    definitions_penalty: float = 0.4
+    """Fused-score discount for a law's list of definitions (Pasal 1) when the question asks no definition."""
     law_prior: float = 0.5
     """Fusion bonus, in units of a rank-1 vote, for chunks of a law the question names."""
 

@@ -86,6 +86,9 @@ class Retriever:
         self._embedder = embedder
         self.last_timings = Timings()
         self._chunk_terms = [frozenset(lexical_terms(c.embed_text)) for c in self.generation.chunks]
+        self._is_definition_list = [
+            c.source_id in LAWS and c.locator.startswith(f"{LAWS[c.source_id]} Pasal 1 ") for c in self.generation.chunks
+        ]
         df: dict[str, int] = {}
         for terms in self._chunk_terms:
             for t in terms:
@@ -240,6 +243,10 @@ class Retriever:
                 for rank, (c, idx) in enumerate(cover):
                     if c > 0:
                         fused[idx] += s.coverage_weight / (s.rrf_k + rank + 1)
+        if s.definitions_penalty > 0 and not sig.parsed.definition_terms:
+            for idx in fused:
+                if self._is_definition_list[idx]:
+                    fused[idx] *= 1.0 - s.definitions_penalty
         for idx, b in self._law_bonus(sig.parsed, s).items():
             if b >= 1.0 or idx in fused:
                 fused[idx] = fused.get(idx, 0.0) + b

@@ -147,14 +147,26 @@ def _stemmer():
     return StemmerFactory().create_stemmer()
 
 
+@lru_cache(maxsize=1)
+def _stem_overrides() -> dict[str, str]:
+    from importlib import resources
+
+    text = resources.files("rag.resources").joinpath("stem_overrides.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return {r[0].strip(): r[1].strip() for r in rows if len(r) == 2}
+
+
 @lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
     if token.isdigit() or len(token) <= 3:
         return token
+    override = _stem_overrides().get(token)
+    if override:
+        return override
     return _stemmer().stem(token) or token
 
 
-LEXICAL_VERSION = 2
+LEXICAL_VERSION = 3
 """Bump when lexical_terms changes: indexes built with another version are rebuilt by ingest."""
 
 

@@ -66,7 +66,7 @@ def test_results_carry_relevance_signal(retriever):
 
 
 def test_own_eval_floor_on_test_split(retriever):
-    """CI floor, set from measurement (test split: hit@5 0.979, MRR@10 0.816 when set)."""
+    """CI floor, set from measurement (test split when set: hit@5 1.000, MRR@10 0.875)."""
     from eval.dataset import load_questions
     from eval.retrieval import evaluate
 
@@ -74,5 +74,5 @@ def test_own_eval_floor_on_test_split(retriever):
         lambda q, k: [r.chunk for r in retriever.search(q, k)], load_questions(split="test"), retriever.chunks
     )
     overall = result["overall"]
-    assert overall["hit@5"] >= 0.93, overall
-    assert overall["mrr@10"] >= 0.78, overall
+    assert overall["hit@5"] >= 0.95, overall
+    assert overall["mrr@10"] >= 0.83, overall
