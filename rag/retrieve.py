@@ -87,7 +87,8 @@ class Retriever:
         self.last_timings = Timings()
         self._chunk_terms = [frozenset(lexical_terms(c.embed_text)) for c in self.generation.chunks]
         self._is_definition_list = [
-            c.source_id in LAWS and c.locator.startswith(f"{LAWS[c.source_id]} Pasal 1 ") for c in self.generation.chunks
+            c.source_id in LAWS and c.locator.startswith(f"{LAWS[c.source_id]} Pasal 1 ")
+            for c in self.generation.chunks
         ]
         df: dict[str, int] = {}
         for terms in self._chunk_terms:
