@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: run test ingest lint clean
+.PHONY: run test ingest bench eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ test: $(VENV)/.dev
 ## ingest: update the index from corpus/ (add ARGS=--rebuild to start over)
 ingest: $(VENV)/.runtime
 	$(BIN)/python -m ingest $(ARGS)
+
+## bench: performance benchmarks; prints a table and writes bench/results/*.json
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench $(ARGS)
+
+## eval: retrieval and answer quality on the project's question set (test split)
+eval: $(VENV)/.runtime
+	$(BIN)/python -m eval --split test --baseline --report
+	$(BIN)/python -m eval answers --split test
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

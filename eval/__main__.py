@@ -27,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--qrels", type=Path, required=True)
     b.add_argument("--variants", action="store_true", help="juga dense saja, BM25 saja, dan baseline LangChain")
     b.add_argument("--json", action="store_true")
+    a = sub.add_parser("answers", help="evaluasi jawaban (kutipan, fakta emas, abstain)")
+    a.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    a.add_argument("--engine", default="extractive")
+    a.add_argument("--json", action="store_true")
     t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
     t.add_argument("--json", action="store_true")
     return p
@@ -96,6 +100,25 @@ def cmd_beir(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_answers(args, settings: Settings) -> int:
+    from eval.answers import evaluate_answers
+    from eval.dataset import load_questions
+    from rag.answer import Answerer
+
+    retriever = _retriever(settings)
+    result = evaluate_answers(Answerer(settings, retriever), load_questions(split=args.split), args.engine)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(" ".join(f"{k}={v}" for k, v in result.items() if k != "rows"))
+        for r in result["rows"]:
+            if r["answerable"] == r["abstained"] or (r["answerable"] and not r["gold_hit"]):
+                what = "ABSTAIN-SALAH" if r["answerable"] and r["abstained"] else (
+                    "TIDAK-ABSTAIN" if not r["answerable"] else "FAKTA-MELESET")
+                print(f"  {what} {r['id']} {r['question']}")
+    return 0
+
+
 def cmd_tune(args, settings: Settings) -> int:
     from eval.tune import tune
 
@@ -111,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = Settings.from_env()
-    return {"retrieval": cmd_retrieval, "beir": cmd_beir, "tune": cmd_tune}[args.command](args, settings)
+    commands = {"retrieval": cmd_retrieval, "beir": cmd_beir, "tune": cmd_tune, "answers": cmd_answers}
+    return commands[args.command](args, settings)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-k", type=int, dest="top_k", help="jumlah hasil (bawaan 5)")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     s.add_argument("--index", type=Path, dest="index_dir")
+    a = sub.add_parser("ask", help="jawab pertanyaan dengan kutipan sumber")
+    a.add_argument("question")
+    a.add_argument("--engine", default=None, help="extractive (bawaan), openai, atau ollama")
+    a.add_argument("--history", action="append", default=[], help="pertanyaan sebelumnya (boleh diulang)")
+    a.add_argument("--json", action="store_true", help="keluaran JSON")
+    a.add_argument("-k", type=int, dest="top_k")
+    a.add_argument("--index", type=Path, dest="index_dir")
     return p
 
 
@@ -29,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     from rag.retrieve import Retriever, result_to_json
 
     settings = Settings.from_env().replace(top_k=args.top_k, index_dir=args.index_dir)
+    if args.command == "ask":
+        return _ask(args, settings)
     try:
         results = Retriever(settings).search(args.query, settings.top_k)
     except RagError as err:
@@ -42,6 +51,47 @@ def main(argv: list[str] | None = None) -> int:
         c = r.chunk
         print(f"[{n}] {c.title} — {c.locator} (skor {r.score:.4f})")
         print("    " + c.text[:300].replace("\n", " ") + ("…" if len(c.text) > 300 else ""))
+    return 0
+
+
+def _ask(args, settings: Settings) -> int:
+    from rag.answer import Answerer, answer_to_json
+    from rag.errors import RagError
+    from rag.retrieve import Retriever
+
+    engine = args.engine or settings.llm_backend or "extractive"
+    try:
+        answerer = Answerer(settings, Retriever(settings))
+        if args.json:
+            ans = answerer.answer(args.question, args.history, engine=engine)
+        else:
+            ans = None
+            for event in answerer.stream(args.question, args.history, engine=engine):
+                if isinstance(event, str):
+                    print(event, end="", flush=True)
+                else:
+                    ans = event
+            if ans.engine != "extractive" and not ans.fallback_reason:
+                print()
+    except RagError as err:
+        print(f"Gagal: {err}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(answer_to_json(ans), ensure_ascii=False, indent=1))
+        return 0
+    if ans.engine == "extractive" or ans.fallback_reason or ans.abstained:
+        if ans.fallback_reason:
+            print(f"\n[Catatan: model bahasa gagal ({ans.fallback_reason}); jawaban ekstraktif dipakai.]")
+        print(ans.text)
+    if ans.notice:
+        print(f"[{ans.notice}]")
+    label = "Bagian terdekat" if ans.abstained else "Sumber"
+    shown = ans.retrieved if ans.abstained else [c for c in ans.citations]
+    print(f"\n{label}:")
+    for item in shown:
+        chunk = item.chunk
+        n = getattr(item, "n", None) or ans.retrieved.index(item) + 1
+        print(f"  [{n}] {chunk.title} — {chunk.locator}")
     return 0
 
 

@@ -68,6 +68,14 @@ class Settings:
     law_prior: float = 0.5
     """Fusion bonus, in units of a rank-1 vote, for chunks of a law the question names."""
 
+    # --- answers
+    abstain_min_coverage: float = 0.4
+    """Answer only if the best source sentence covers this IDF-weighted share of the question's terms..."""
+    abstain_min_similarity: float = 0.855
+    """...or is at least this similar (cosine) to the question. Both set on eval dev data."""
+    max_answer_sentences: int = 4
+    """Sentences the extractive engine picks (list items introduced by a picked sentence come along)."""
+
     # --- LLM (optional)
     llm_backend: str | None = None
     """`ollama`, `openai` or None (extractive answers only)."""

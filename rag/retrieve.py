@@ -22,7 +22,7 @@ from rag.embed import Embedder, make_embedder
 from rag.errors import IndexCorrupt, IndexMismatch
 from rag.query import LAWS, ParsedQuery, locator_matches, parse_query
 from rag.store import Generation, chroma_client, get_collection, load_generation
-from rag.text import content_terms, fold, lexical_terms, stopwords
+from rag.text import content_terms, fold, lexical_terms, stem, stopwords, tokenize
 from rag.types import SearchResult
 
 log = logging.getLogger(__name__)
@@ -254,6 +254,26 @@ class Retriever:
         return sorted(fused.items(), key=lambda kv: -kv[1])
 
     def search(self, query: str, k: int | None = None) -> list[SearchResult]:
+        return self.search_with_signals(query, k)[0]
+
+    def unknown_terms(self, text: str) -> list[str]:
+        """Content words of `text` (stemmed) that occur in no passage of the index."""
+        from rag.text import stopwords
+
+        stop = stopwords()
+        out = []
+        for tok in tokenize(text):
+            if tok in stop or len(tok) < 4 or tok.isdigit():
+                continue
+            key = "~" + stem(tok)
+            if key not in self._idf and tok not in self._idf:
+                out.append(tok)
+        return out
+
+    def sentence_vector(self, chunk_idx: int, j: int) -> np.ndarray:
+        return self.generation.sentence_vectors[self.generation.sentence_offsets[chunk_idx] + j]
+
+    def search_with_signals(self, query: str, k: int | None = None) -> tuple[list[SearchResult], Signals]:
         k = k or self.settings.top_k
         sig = self.signals(query)
         t0 = time.perf_counter()
@@ -272,7 +292,7 @@ class Retriever:
             d = dense_s.get(i, 0.0)
             results.append(SearchResult(self.chunks[i], score, d, lex_s.get(i), cover, relevance(d, cover)))
         self.last_timings.fusion_ms = (time.perf_counter() - t0) * 1e3
-        return results
+        return results, sig
 
 
 def result_to_json(r: SearchResult) -> dict:

@@ -96,7 +96,7 @@ def _is_real_end(block: str, dot: int, block_start_offset: int) -> bool:
         return False
     if len(token) == 1 and token.isalpha():  # initials, "a." list markers
         return False
-    if token.isdigit() and m.start(1) == 0:  # "1." at the start of a list item
+    if token.isdigit() and block[: m.start(1)].strip() in ("", "-", "*"):  # "1." / "- 1." starting a list item
         return False
     return True
 

@@ -58,3 +58,45 @@ class SearchResult:
     """Share of the question's content terms (stemmed, stopwords removed) found in the passage."""
     relevance: float = 0.0
     """Calibrated probability that the passage answers the question (see rag.retrieve.relevance)."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Passage [n] of the retrieved list, as cited by the answer."""
+
+    n: int
+    chunk: Chunk
+    quote: str
+    """The cited sentence(s) of the passage."""
+    quote_spans: tuple[tuple[int, int], ...] = ()
+    """Where the quote stands in the source document (absolute character spans)."""
+    supported: bool = True
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    citations: tuple[int, ...] = ()
+    supported: bool = True
+    """True when at least one cited passage supports the sentence (checked in plain Python)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    """Markdown with [n] markers; n indexes `retrieved` (1-based)."""
+    sentences: tuple[AnswerSentence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[SearchResult, ...] = ()
+    abstained: bool = False
+    engine: str = "extractive"
+    fallback_reason: str | None = None
+    """Set when an LLM engine failed and the extractive answer was used instead."""
+    dropped_citations: int = 0
+    """Markers that pointed to passages that were not given (removed from the text)."""
+    notice: str | None = None
+    """A note for the user (e.g. the question was shortened)."""
+    search_query: str = ""
+    """The question as used for retrieval (after follow-up rewriting)."""
+    timings: dict = field(default_factory=dict)

@@ -1,0 +1,118 @@
+"""Should we answer? Evidence checks that a plain similarity threshold cannot make.
+
+Measured on this corpus: the top dense cosine of unanswerable questions overlaps that of answerable
+ones, so the gate combines transparent checks (each returns a reason, shown in logs and eval):
+
+- the question tries to override instructions ("abaikan instruksi sebelumnya ...");
+- it names a regulation the corpus does not hold ("Permensos 16/2020");
+- it asks about the present ("saat ini", "sekarang"): a fixed corpus cannot know;
+- it uses content words that occur nowhere in the corpus (after stemming);
+- "berapa" / "kapan" questions need a sentence with a number / a date among the best sentences;
+- ordinals ("pertama", "terakhir") must appear in the supporting sentence;
+- the best sentence must cover enough of the question's IDF-weighted terms and the best passage must be
+  close enough (thresholds set on eval dev data).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.query import ParsedQuery
+from rag.text import content_terms, fold, stem, tokenize
+
+INJECTION = re.compile(
+    r"\b(abaikan|lupakan|acuhkan|hiraukan)\b.{0,40}\b(instruksi|perintah|aturan|arahan|sistem)\b"
+    r"|\bignore\b.{0,30}\b(instruction|previous|above|rules)"
+    r"|\b(kamu|anda)\s+(sekarang|kini)\s+(adalah|menjadi)\b|\bsystem prompt\b|\bjailbreak\b",
+    re.I,
+)
+_OUR_LAWS = {("14", "2019"), ("11", "2009")}
+_REGULATION = re.compile(
+    r"\b(?:peraturan\s+(?:menteri|pemerintah|presiden|daerah)(?:\s+\w+)?|permensos|perpres|permen|pp|perda|"
+    r"undang[\s-]*undang|uu|keputusan\s+menteri|kepmensos)\b\s*(?:no\.?|nomor)?\s*(\d+)\s*(?:/|tahun|th\.?)\s*(\d{4})",
+    re.I,
+)
+_NOW = re.compile(r"\b(saat ini|sekarang|terkini|terbaru|tahun ini|hari ini|current|currently|now)\b", re.I)
+_ORDINAL = re.compile(r"\b(pertama|terakhir|kedua|ketiga|first|last)\b", re.I)
+_MONTHS = r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
+_DATE = re.compile(rf"\b(\d{{1,2}}\s+({_MONTHS})\s+\d{{4}}|({_MONTHS})\s+\d{{4}}|tahun\s+\d{{4}}|\d{{4}})\b", re.I)
+_LEGAL_REF = re.compile(r"\b(pasal|ayat|angka|huruf|nomor|no\.)\s*\(?\d+[a-z]?\)?", re.I)
+_NUMBER = re.compile(r"\d+|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|seratus|seribu)\b", re.I)
+_ENGLISH = {
+    "what", "who", "how", "why", "when", "which", "where", "is", "are", "was", "were", "do", "does", "did", "the",
+    "of", "to", "in", "have", "has", "for", "a", "an", "and", "with", "under", "by", "on", "at", "from", "their",
+    "it", "this", "that", "can", "should", "must", "according",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    answer: bool
+    reason: str = ""
+
+
+def is_english(question: str) -> bool:
+    toks = tokenize(question)
+    return bool(toks) and sum(t in _ENGLISH for t in toks) / len(toks) >= 0.25
+
+
+def _has_number(sentence: str) -> bool:
+    return bool(_NUMBER.search(_LEGAL_REF.sub(" ", sentence)))
+
+
+def question_checks(parsed: ParsedQuery, unknown_terms: list[str]) -> Evidence:
+    """Checks that need only the question (and which of its words the corpus knows)."""
+    q = parsed.original
+    if INJECTION.search(q):
+        return Evidence(False, "instruksi dalam pertanyaan diabaikan")
+    for m in _REGULATION.finditer(fold(q)):
+        if (m.group(1), m.group(2)) not in _OUR_LAWS:
+            return Evidence(False, f"peraturan {m.group(1)}/{m.group(2)} tidak ada di korpus")
+    if re.search(r"\bpermensos\b|peraturan menteri sosial", fold(q)):
+        return Evidence(False, "Peraturan Menteri Sosial tidak ada di korpus")
+    if _NOW.search(q):
+        return Evidence(False, "pertanyaan tentang keadaan terkini; korpus bersifat tetap")
+    if unknown_terms and not is_english(q):
+        # An unknown name ("Poltekesos", "DTKS", "Freud") or a question made mostly of unknown words
+        # ("resep rendang") is about something the corpus lacks; one unfamiliar verb is not.
+        names = [t for t in unknown_terms if re.search(rf"\b{re.escape(t)}\b", q) is None or
+                 re.search(rf"\b[A-Z]\w*{re.escape(t[1:])}\b", q)]
+        n_content = max(len(content_terms(q)), 1)
+        if names or len(unknown_terms) / n_content >= 1 / 3:
+            return Evidence(False, "kata tidak dikenal korpus: " + ", ".join(unknown_terms[:3]))
+    return Evidence(True)
+
+
+_CONDITION = re.compile(r"\b(boleh|dapat|bisa|harus|wajib|perlu|berlaku|tidak berlaku)\b")
+
+
+def answer_type_checks(question: str, sentences: list[str], relevant: list[bool] | None = None) -> Evidence:
+    """The best sentences must be able to carry the kind of answer asked for.
+
+    `relevant[i]` says whether sentence i is on topic (covers enough of the question); a number or a date
+    only counts in an on-topic sentence, and never a number the question itself contains.
+    """
+    q = fold(question)
+    joined = " ".join(sentences)
+    on_topic = [s for s, ok in zip(sentences, relevant or [True] * len(sentences), strict=True) if ok]
+    q_numbers = set(re.findall(r"\d+", q))
+    m = re.match(r"^\s*(?:untuk\s+)?(berapa|how (?:many|much|long))\s+(\w+)", q)
+    if m:
+        focus = stem(m.group(2)) if m.group(1) == "berapa" else ""
+
+        def carries(s: str) -> bool:
+            plain = _LEGAL_REF.sub(" ", s)
+            digits = set(re.findall(r"\d+", plain))
+            new_number = (digits - q_numbers) if digits else _has_number(plain)
+            return bool(new_number) and (not focus or focus in {stem(t) for t in tokenize(s)})
+
+        if not any(carries(s) for s in on_topic):
+            return Evidence(False, "pertanyaan 'berapa' tetapi tidak ada angka di kalimat sumber yang relevan")
+    if re.match(r"^\s*(kapan|when)\b", q) and not _CONDITION.search(q):
+        if not any(_DATE.search(_LEGAL_REF.sub(" ", s)) for s in on_topic):
+            return Evidence(False, "pertanyaan 'kapan' tetapi tidak ada tanggal di kalimat sumber yang relevan")
+    m = _ORDINAL.search(q)
+    if m and m.group(1).lower() not in fold(joined):
+        return Evidence(False, f"kata '{m.group(1)}' tidak didukung sumber")
+    return Evidence(True)

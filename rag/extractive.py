@@ -1,0 +1,230 @@
+"""The extractive engine: a short answer made of verbatim source sentences, each with its [n].
+
+Query-aware sentence scoring (sentence vectors from ingest + IDF-weighted term coverage), redundancy
+removal (MMR), definitions first for "apa itu X", both sides for "apa beda X dan Y", and list items
+kept with the sentence that introduces them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.query import ParsedQuery
+from rag.text import content_terms, fold
+from rag.types import SearchResult, Sentence
+
+_LIST_ITEM = re.compile(r"^(?:[a-z]|\d+)\.\s|^\(\d+\)\s|^-\s")
+_COMPARE = re.compile(
+    r"\b(?:beda(?:nya)?|perbedaan|membedakan|bedanya|difference between)\s+(?:antara\s+)?(?P<x>.+?)\s+"
+    r"(?:dan|dengan|dgn|sama|and|vs\.?)\s+(?P<y>.+?)\s*\??$",
+    re.I,
+)
+
+
+@dataclass
+class Candidate:
+    n: int  # passage number, 1-based
+    chunk_idx: int
+    j: int  # sentence index within the chunk
+    sentence: Sentence
+    score: float
+    vec: np.ndarray
+    sim: float = 0.0
+
+
+def comparison_sides(question: str) -> tuple[str, str] | None:
+    m = _COMPARE.search(fold(question).strip())
+    if not m:
+        return None
+    return m.group("x").strip(" ?"), m.group("y").strip(" ?")
+
+
+def score_candidates(retriever, results: list[SearchResult], qvec: np.ndarray, q_terms: set[str]) -> list[Candidate]:
+    out = []
+    by_id = retriever.generation.by_id
+    for n, r in enumerate(results, 1):
+        idx = by_id[r.chunk.chunk_id]
+        for j, sent in enumerate(r.chunk.sentences):
+            vec = retriever.sentence_vector(idx, j)
+            sim = float(vec @ qvec)
+            cover = _coverage(retriever, q_terms, sent.text)
+            # Passage rank matters a little: the fused ranking saw more evidence than one sentence.
+            score = sim + 0.15 * cover - 0.01 * (n - 1)
+            out.append(Candidate(n, idx, j, sent, score, vec, sim))
+    return out
+
+
+def _coverage(retriever, q_terms: set[str], text: str) -> float:
+    if not q_terms:
+        return 0.0
+    terms = content_terms(text)
+    w = {t: retriever._idf.get(t, retriever._idf_unknown) for t in q_terms}
+    total = sum(w.values())
+    return sum(v for t, v in w.items() if t in terms) / total if total else 0.0
+
+
+def sentence_coverage(retriever, q_terms: set[str], text: str) -> float:
+    return _coverage(retriever, q_terms, text)
+
+
+def _side_alternatives(side: str) -> list[set[str]]:
+    """Term sets that name one side of a comparison: the words as typed and their expansion."""
+    from rag.query import parse_query
+
+    alts = [content_terms(side)]
+    for exp in parse_query(side).expansions:
+        alts.append(content_terms(exp.split(" / ")[0]))
+    return [a for a in alts if a]
+
+
+def _expansion_names(side: str) -> list[str]:
+    from rag.query import parse_query
+
+    return [fold(e.split(" / ")[0]) for e in parse_query(side).expansions]
+
+
+def _mentions(text: str, alts: list[set[str]]) -> bool:
+    have = content_terms(text)
+    return any(a <= have for a in alts)
+
+
+_DEF_TAIL = r"[\"”']?\s*(?:\(\w+\)\s*)?(?:adalah|merupakan|yaitu|ialah|didefinisikan)\b"
+
+
+def _definition_of(cands: list[Candidate], terms) -> Candidate | None:
+    alts = "|".join(re.escape(t) for t in terms if t)
+    if not alts:
+        return None
+    pat = re.compile(
+        rf"^(?:\d+\.\s*|[a-z]\.\s*|-\s*)?[\"“']?(?:{alts}){_DEF_TAIL}|(?:{alts}) yang selanjutnya disingkat"
+    )
+    return next((c for c in cands if pat.search(fold(c.sentence.text))), None)
+
+
+def select(
+    cands: list[Candidate], parsed: ParsedQuery, question: str, max_sentences: int = 4, lam: float = 0.75
+) -> tuple[list[Candidate], list[Candidate]]:
+    """MMR over candidates, seeded with a definition sentence and both sides of a comparison.
+
+    Returns (chosen, seeds); seeds go first in the answer.
+    """
+    if not cands:
+        return [], []
+    ranked = sorted(cands, key=lambda c: -c.score)
+    chosen: list[Candidate] = []
+
+    def take(c: Candidate | None) -> None:
+        if c is not None and c not in chosen:
+            chosen.append(c)
+
+    if parsed.definition_terms:
+        take(_definition_of(ranked, parsed.definition_terms))
+    sides = comparison_sides(question)
+    if sides:
+        alts = [_side_alternatives(side) for side in sides]
+        # A sentence that names both sides usually states the difference itself.
+        both = next((c for c in ranked if all(_mentions(c.sentence.text, a) for a in alts)), None)
+        take(both)
+        if both is not None:  # the sentence after it usually explains the difference
+            after = next((c for c in cands if c.chunk_idx == both.chunk_idx and c.j == both.j + 1), None)
+            if after is not None and any(_mentions(after.sentence.text, a) for a in alts):
+                take(after)
+        for side, a in zip(sides, alts, strict=True):
+            names = [side]
+            d = _definition_of(ranked, [fold(n) for n in names] + _expansion_names(side))
+            take(d or next((c for c in ranked if _mentions(c.sentence.text, a) and c not in chosen), None))
+    seeds = list(chosen)
+    while len(chosen) < max_sentences:
+        best, best_val = None, -1e9
+        for c in ranked[:40]:
+            if c in chosen or len(c.sentence.text.split()) < 4:
+                continue
+            redundancy = max((float(c.vec @ o.vec) for o in chosen), default=0.0)
+            val = lam * c.score - (1 - lam) * redundancy
+            if val > best_val:
+                best, best_val = c, val
+        if best is None or (chosen and best.score < ranked[0].score - 0.06):
+            break  # what is left is clearly less relevant than the best sentence
+        chosen.append(best)
+    return chosen, seeds
+
+
+_ANAPHOR = re.compile(r"^(inilah|ini|hal ini|hal tersebut|itulah|itu|tersebut|oleh karena itu|dengan demikian)\b", re.I)
+
+
+def with_context(chosen: list[Candidate], cands: list[Candidate], max_items: int = 12) -> list[Candidate]:
+    """Add what a chosen sentence needs to be read alone.
+
+    - a list item brings the sentence that introduces its list and the whole list;
+    - a sentence that introduces a list (ends with ':') brings its items;
+    - a sentence that opens with an anaphor ("Inilah ...") brings the sentence before it.
+    """
+    by_pos = {(c.chunk_idx, c.j): c for c in cands}
+    out: list[Candidate] = []
+
+    def add(c: Candidate) -> None:
+        if c not in out:
+            out.append(c)
+
+    for c in chosen:
+        intro = c
+        if _LIST_ITEM.match(c.sentence.text):
+            j = c.j - 1
+            while (c.chunk_idx, j) in by_pos and _LIST_ITEM.match(by_pos[(c.chunk_idx, j)].sentence.text):
+                j -= 1
+            prev = by_pos.get((c.chunk_idx, j))
+            if prev is not None and prev.sentence.text.rstrip().endswith(":"):
+                intro = prev
+        elif _ANAPHOR.match(c.sentence.text):
+            # "Inilah yang membedakan ..." refers back: bring the previous substantial sentence
+            # (skipping attributions such as "- Pasal 1(2)").
+            j = c.j - 1
+            while (c.chunk_idx, j) in by_pos and len(by_pos[(c.chunk_idx, j)].sentence.text.split()) < 5:
+                j -= 1
+            if (c.chunk_idx, j) in by_pos:
+                add(by_pos[(c.chunk_idx, j)])
+        add(intro)
+        # A list of definitions ("yang dimaksud dengan:") only brings the item that was asked for.
+        whole_list = intro is c or not re.search(r"yang dimaksud(?:kan)? dengan", intro.sentence.text, re.I)
+        if whole_list and intro.sentence.text.rstrip().endswith(":"):
+            j, n = intro.j + 1, 0
+            while (intro.chunk_idx, j) in by_pos and n < max_items:
+                item = by_pos[(intro.chunk_idx, j)]
+                if not _LIST_ITEM.match(item.sentence.text):
+                    break
+                add(item)
+                j, n = j + 1, n + 1
+        add(c)
+    return out
+
+
+def order(chosen: list[Candidate], seeds: list[Candidate]) -> list[Candidate]:
+    """Passages of seeded sentences (definition, comparison sides) first, then by passage rank;
+    within a passage, sentences keep their order in the source."""
+    seed_n = []
+    for c in seeds:
+        if c.n not in seed_n:
+            seed_n.append(c.n)
+    rank = {n: i for i, n in enumerate(seed_n)}
+    return sorted(chosen, key=lambda c: (rank.get(c.n, len(rank)), c.n if c.n not in rank else 0, c.j))
+
+
+def render(cands: list[Candidate]) -> str:
+    """Sentences with [n]; list items under the sentence that introduces them go on their own lines."""
+    parts: list[str] = []
+    prev: Candidate | None = None
+    in_list = False
+    for c in cands:
+        text = re.sub(r"\s+", " ", c.sentence.text).strip()
+        follows = prev is not None and prev.chunk_idx == c.chunk_idx and prev.j == c.j - 1
+        in_list = bool(_LIST_ITEM.match(text)) and follows and (in_list or prev.sentence.text.rstrip().endswith(":"))
+        if in_list:
+            parts.append(f"\n- {text} [{c.n}]")
+        else:
+            sep = "\n\n" if parts and parts[-1].startswith("\n- ") else (" " if parts else "")
+            parts.append(f"{sep}{text} [{c.n}]")
+        prev = c
+    return "".join(parts).strip()

@@ -1,0 +1,58 @@
+"""Generative engines through LangChain chat models: Ollama or any OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from rag.config import Settings
+from rag.errors import LLMUnavailable
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("ollama", "openai")
+
+
+def make_chat_model(settings: Settings, engine: str):
+    """A LangChain chat model for `engine`; no network traffic until it is called."""
+    if engine == "openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            model=settings.llm_model or "gpt-4o-mini",
+            base_url=settings.llm_base_url,
+            api_key=settings.llm_api_key or "tidak-perlu",
+            timeout=settings.llm_timeout,
+            max_retries=0,
+            temperature=0,
+        )
+    if engine == "ollama":
+        from langchain_ollama import ChatOllama
+
+        return ChatOllama(
+            model=settings.llm_model or "qwen2.5:7b-instruct",
+            base_url=settings.llm_base_url or "http://127.0.0.1:11434",
+            temperature=0,
+            client_kwargs={"timeout": settings.llm_timeout},
+        )
+    raise LLMUnavailable(f"mesin '{engine}' tidak dikenal")
+
+
+def stream_chat(model, system: str, user: str) -> Iterator[str]:
+    """Yield text deltas; any transport or server error becomes LLMUnavailable."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    try:
+        for chunk in model.stream([SystemMessage(content=system), HumanMessage(content=user)]):
+            text = chunk.content if isinstance(chunk.content, str) else ""
+            if text:
+                yield text
+    except LLMUnavailable:
+        raise
+    except Exception as err:  # openai/httpx/ollama raise many types; all mean "the server failed us"
+        log.warning("LLM call failed: %s: %s", err.__class__.__name__, err)
+        raise LLMUnavailable(err.__class__.__name__) from None
+
+
+def complete(model, system: str, user: str) -> str:
+    return "".join(stream_chat(model, system, user))
