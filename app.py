@@ -7,75 +7,239 @@ import html
 import logging
 import os
 import sys
-from collections.abc import Callable
+import tempfile
+import uuid
 from pathlib import Path
 
 from rag.config import Settings
 
 log = logging.getLogger("tanya_peksos.app")
 
-MAX_QUESTION_CHARS = 2000
 EXAMPLES = [
     "apa beda peksos dan relawan?",
     "Apa hak dan kewajiban pekerja sosial menurut UU 14/2019?",
-    "Apa tujuan pekerjaan sosial?",
     "Apa itu praktik pekerjaan sosial?",
+    "Berapa lama STR berlaku?",
+    "Apa fungsi pekerjaan sosial menurut Pincus dan Minahan?",
+    "isi pasal 37 UU Peksos",
 ]
+FEEDBACK_REASONS = ["kutipan tidak mendukung", "jawaban salah", "tidak relevan"]
+
+CSS = """
+#header h1 {margin-bottom: 0}
+#header p {margin-top: 4px; color: var(--body-text-color-subdued)}
+#sources {max-height: 720px; overflow-y: auto}
+.src-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; margin: 8px 0;
+  background: var(--background-fill-secondary); transition: box-shadow .3s, border-color .3s}
+.src-card.active {border-color: #d97706; box-shadow: 0 0 0 3px rgba(217,119,6,.35)}
+.src-head {font-size: 0.95em} .src-n {font-weight: 700; color: #b45309}
+.src-loc {font-weight: 600; margin-top: 2px} .src-meta {font-size: .85em; color: var(--body-text-color-subdued)}
+.src-text {margin-top: 6px; font-size: .9em; line-height: 1.45}
+.src-text mark {background: #fde68a; color: inherit; padding: 0 1px}
+.src-empty {color: var(--body-text-color-subdued); padding: 8px}
+.badge {font-size: .75em; border-radius: 4px; padding: 1px 5px; background: #e5e7eb; color: #374151}
+.badge.warn {background: #fee2e2; color: #991b1b}
+details.turn > summary {cursor: pointer; margin: 6px 0; font-size: .9em}
+a.cite {font-weight: 700; text-decoration: none; color: #b45309; cursor: pointer}
+.unsupported {text-decoration: underline wavy #dc2626}
+"""
+
+# Clicking [n] in an answer brings its passage into view in the sources panel and highlights it.
+JS = """
+() => {
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest('a.cite');
+    if (!a) return;
+    e.preventDefault(); e.stopPropagation();
+    const id = (a.getAttribute('href') || '').replace(/^#/, '');
+    const el = document.getElementById(id);
+    if (!el) return;
+    const det = el.closest('details'); if (det) det.open = true;
+    document.querySelectorAll('.src-card.active').forEach((x) => x.classList.remove('active'));
+    el.classList.add('active');
+    el.scrollIntoView({behavior: 'smooth', block: 'center'});
+  }, true);
+}
+"""
 
 
-def format_passages(question: str, results) -> str:
-    """Markdown listing of the retrieved passages; all corpus and user text escaped."""
-    if not results:
-        return "Maaf, tidak ada bagian sumber yang cocok dengan pertanyaan itu."
-    lines = [f"Bagian sumber yang paling relevan untuk: *{html.escape(question)}*", ""]
-    for n, r in enumerate(results, 1):
-        c = r.chunk
-        text = html.escape(c.text.strip())
-        if len(text) > 700:
-            text = text[:700].rsplit(" ", 1)[0] + " …"
-        lines.append(f"**[{n}] {html.escape(c.title)}** — {html.escape(c.locator)}")
-        lines.append("")
-        lines.append("> " + text.replace("\n\n", "\n>\n> ").replace("\n", "\n> "))
-        lines.append("")
-    return "\n".join(lines)
+def document_index(retriever) -> dict[str, dict]:
+    """source_id -> metadata (front matter, title, kind, path) from the committed index."""
+    out = {}
+    for sid, d in retriever.generation.manifest.get("documents", {}).items():
+        out[sid] = {**d.get("meta", {}), "title": d.get("title"), "kind": d.get("kind"), "path": d.get("path")}
+    return out
 
 
-def build_app(settings: Settings, search: Callable[[str, int], list]):
-    """The chat UI; `search(question, k)` returns SearchResult objects."""
+def _read_document(meta: dict) -> str:
+    from ingest.load import load_document
+    from rag.errors import RagError
+
+    try:
+        return load_document(Path(meta["path"])).text
+    except (RagError, OSError, KeyError):
+        return "_Teks dokumen tidak dapat dibaca._"
+
+
+def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = None):
+    """The full UI; nothing is launched."""
     import gradio as gr
 
     from rag.errors import RagError
+    from rag.types import Answer
+    from ui.export import conversation_markdown
+    from ui.feedback import FeedbackStore
+    from ui.render import ENGINE_LABELS, answer_markdown, document_markdown, document_meta_markdown, esc, sources_html
 
-    def respond(message: str, history: list) -> str:
+    documents = documents if documents is not None else document_index(answerer.retriever)
+    feedback = FeedbackStore(settings.feedback_path)
+    export_dir = Path(tempfile.gettempdir()) / "tanya-peksos-export"
+    engines = [(ENGINE_LABELS.get(e, e), e) for e in answerer.engines()]
+
+    def respond(message: str, chat: list, turns: list, engine: str, k: int):
         question = (message or "").strip()
         if not question:
-            return "Silakan tulis pertanyaan terlebih dahulu."
-        note = ""
-        if len(question) > MAX_QUESTION_CHARS:
-            question = question[:MAX_QUESTION_CHARS]
-            note = f"_Pertanyaan terlalu panjang; hanya {MAX_QUESTION_CHARS} karakter pertama yang dipakai._\n\n"
+            gr.Warning("Silakan tulis pertanyaan terlebih dahulu.")
+            yield chat, turns, gr.skip(), message, gr.skip()
+            return
+        history = [t["question"] for t in turns]
+        chat = chat + [{"role": "user", "content": esc(question)}, {"role": "assistant", "content": "…"}]
+        yield chat, turns, gr.skip(), "", gr.skip()
+        final: Answer | None = None
+        partial = ""
         try:
-            return note + format_passages(question, search(question, settings.top_k))
+            for event in answerer.stream(question, history, engine=engine, top_k=int(k)):
+                if isinstance(event, str):
+                    partial += event
+                    chat[-1] = {"role": "assistant", "content": esc(partial) + " ▌"}
+                    yield chat, turns, gr.skip(), "", gr.skip()
+                else:
+                    final = event
         except RagError as err:
-            return f"Maaf, terjadi masalah: {err}"
+            chat[-1] = {"role": "assistant", "content": f"Maaf, terjadi masalah: {esc(str(err))}"}
+            yield chat, turns, gr.skip(), "", gr.skip()
+            return
         except Exception:
-            log.exception("search failed")
-            return "Maaf, terjadi kesalahan saat mencari jawaban. Silakan coba lagi."
+            log.exception("answer failed")
+            chat[-1] = {
+                "role": "assistant",
+                "content": "Maaf, terjadi kesalahan saat menyusun jawaban. Silakan coba lagi.",
+            }
+            yield chat, turns, gr.skip(), "", gr.skip()
+            return
+        turns = turns + [{"question": final.question or question, "answer": final}]
+        t = len(turns) - 1
+        if final.engine == "extractive" or final.fallback_reason or final.abstained:
+            # Reveal the extractive answer progressively, sentence by sentence.
+            text = answer_markdown(final, t)
+            pieces = text.split("\n")
+            for i in range(1, len(pieces)):
+                chat[-1] = {"role": "assistant", "content": "\n".join(pieces[:i])}
+                yield chat, turns, gr.skip(), "", gr.skip()
+        chat[-1] = {"role": "assistant", "content": answer_markdown(final, t)}
+        yield chat, turns, sources_html(turns, documents), "", export(turns)
 
-    with gr.Blocks(title="Tanya Peksos", analytics_enabled=False) as demo:
-        gr.Markdown("# Tanya Peksos\nTanya jawab tentang pekerjaan sosial dari artikel dan UU No. 14/2019.")
-        gr.ChatInterface(
-            respond,
-            chatbot=gr.Chatbot(label="Percakapan", height=520),
-            textbox=gr.Textbox(
-                placeholder="Tulis pertanyaan Anda…", label="Pertanyaan", submit_btn="Kirim", stop_btn="Berhenti"
-            ),
-            examples=EXAMPLES,
-            examples_label="Contoh pertanyaan",
-            concurrency_limit=4,
-            api_name="tanya",
+    def export(turns: list) -> str | None:
+        if not turns:
+            return None
+        export_dir.mkdir(parents=True, exist_ok=True)
+        path = export_dir / f"percakapan-tanya-peksos-{uuid.uuid4().hex[:8]}.md"
+        path.write_text(conversation_markdown(turns, documents), encoding="utf-8")
+        return str(path)
+
+    def new_chat():
+        return [], [], sources_html([], documents), "", None
+
+    def on_feedback(turns: list, data: gr.LikeData):
+        idx = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        t = int(idx) // 2
+        if not 0 <= t < len(turns):
+            return gr.skip()
+        ans: Answer = turns[t]["answer"]
+        liked = data.liked
+        rating = "naik" if liked is True else "turun" if liked is False else "turun"
+        reason = liked if isinstance(liked, str) else None
+        feedback.add(
+            turns[t]["question"], ans.text, rating, reason, ans.engine, [c.chunk.chunk_id for c in ans.citations]
         )
+        return "Terima kasih, umpan balik Anda tersimpan." + (f" (alasan: {reason})" if reason else "")
+
+    on_feedback.__annotations__["data"] = gr.LikeData  # resolved type, so Gradio injects the event data
+
+    def show_document(source_id: str):
+        meta = documents.get(source_id)
+        if not meta:
+            return "", ""
+        return document_meta_markdown(meta), document_markdown(_read_document(meta))
+
+    doc_choices = sorted(((m.get("title") or sid, sid) for sid, m in documents.items()), key=lambda x: x[0])
+    with gr.Blocks(title="Tanya Peksos", analytics_enabled=False) as demo:
+        turns = gr.State([])
+        gr.HTML(
+            "<div id='header'><h1>Tanya Peksos</h1><p>Tanya jawab tentang pekerjaan sosial dari lima artikel, "
+            "UU No. 14/2019 tentang Pekerja Sosial, dan UU No. 11/2009 tentang Kesejahteraan Sosial. "
+            "Setiap jawaban menunjuk bagian sumbernya: klik nomor [n] untuk memeriksanya.</p></div>"
+        )
+        with gr.Tabs():
+            with gr.Tab("Tanya", id="tanya"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(
+                            label="Percakapan",
+                            height=560,
+                            buttons=["copy"],
+                            elem_id="chat",
+                            feedback_options=["Like", "Dislike", *FEEDBACK_REASONS],
+                            placeholder="<b>Selamat datang!</b><br>Tulis pertanyaan tentang pekerjaan sosial, "
+                            "atau pilih salah satu contoh di bawah.",
+                        )
+                        with gr.Row():
+                            box = gr.Textbox(
+                                placeholder="Tulis pertanyaan Anda…",
+                                show_label=False,
+                                scale=6,
+                                max_lines=4,
+                                elem_id="question",
+                                autofocus=True,
+                            )
+                            send = gr.Button("Kirim", variant="primary", scale=1, elem_id="send")
+                        gr.Examples(EXAMPLES, inputs=box, label="Contoh pertanyaan")
+                        with gr.Row():
+                            new = gr.Button("Percakapan baru", size="sm")
+                            download = gr.DownloadButton("Unduh percakapan (.md)", size="sm", value=None)
+                        note = gr.Markdown(elem_id="feedback-note")
+                        with gr.Accordion("Pengaturan", open=False):
+                            engine = gr.Dropdown(engines, value="extractive", label="Mesin jawaban")
+                            k = gr.Slider(3, 10, value=settings.top_k, step=1, label="Jumlah bagian sumber")
+                    with gr.Column(scale=2):
+                        gr.Markdown("### Sumber")
+                        sources = gr.HTML(sources_html([], documents), elem_id="sources")
+            with gr.Tab("Dokumen", id="dokumen"):
+                gr.Markdown("Baca dokumen sumber secara lengkap, dengan judul bagian dan struktur pasalnya.")
+                pick = gr.Dropdown(doc_choices, value=doc_choices[0][1] if doc_choices else None, label="Dokumen")
+                meta_md = gr.Markdown()
+                text_md = gr.Markdown(elem_id="document-text")
+        outputs = [chatbot, turns, sources, box, download]
+        inputs = [box, chatbot, turns, engine, k]
+        box.submit(respond, inputs, outputs, concurrency_limit=4, api_name="tanya")
+        send.click(respond, inputs, outputs, concurrency_limit=4, api_name=False)
+        new.click(new_chat, None, outputs, api_name=False)
+        chatbot.like(on_feedback, [turns], [note], api_name=False)
+        pick.change(show_document, [pick], [meta_md, text_md], api_name=False)
+        demo.load(show_document, [pick], [meta_md, text_md], api_name=False)
     return demo
+
+
+def launch_kwargs(settings: Settings) -> dict:
+    return {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "share": False,
+        "show_error": False,
+        "css": CSS,
+        "js": JS,
+        "footer_links": [],
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,10 +257,14 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = Settings.from_env().replace(
         host=args.host, port=args.port, index_dir=args.index_dir, corpus_dir=args.corpus_dir
     )
+    from rag.answer import Answerer
     from rag.errors import RagError
+    from rag.prompts import check_prompts
     from rag.retrieve import Retriever
 
     if not args.no_ingest:
@@ -108,16 +276,19 @@ def main(argv: list[str] | None = None) -> int:
         except RagError as err:
             print(f"Gagal memperbarui indeks: {err}", file=sys.stderr)
             return 1
+        for s in report.skipped:
+            print(f"PERINGATAN: dilewati {s.path}: {html.unescape(s.reason)}", file=sys.stderr)
         if not report.nothing_changed:
             print(f"Indeks diperbarui: {report.documents} dokumen, {report.chunks} potongan.", flush=True)
     try:
-        retriever = Retriever(settings)
+        check_prompts()
+        answerer = Answerer(settings, Retriever(settings))
     except RagError as err:
         print(f"Gagal membuka indeks: {err}", file=sys.stderr)
         return 1
-    demo = build_app(settings, retriever.search)
-    demo.queue(default_concurrency_limit=4)
-    demo.launch(server_name=settings.host, server_port=settings.port, share=False, show_error=False)
+    demo = build_app(settings, answerer)
+    demo.queue(default_concurrency_limit=4, max_size=64)
+    demo.launch(**launch_kwargs(settings))
     return 0
 
 

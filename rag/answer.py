@@ -58,15 +58,17 @@ class Answerer:
 
     # ------------------------------------------------------------------ public API
 
-    def answer(self, question: str, history: list[str] | None = None, engine: str | None = None) -> Answer:
+    def answer(self, question: str, history: list[str] | None = None, engine: str | None = None,
+               top_k: int | None = None) -> Answer:
         final = None
-        for event in self.stream(question, history, engine):
+        for event in self.stream(question, history, engine, top_k):
             if isinstance(event, Answer):
                 final = event
         assert final is not None
         return final
 
-    def stream(self, question: str, history: list[str] | None = None, engine: str | None = None) -> Iterator:
+    def stream(self, question: str, history: list[str] | None = None, engine: str | None = None,
+               top_k: int | None = None) -> Iterator:
         """Yield text deltas (str) while composing, then the final Answer."""
         engine = engine or "extractive"
         history = [h for h in (history or []) if h and h.strip()]
@@ -77,7 +79,7 @@ class Answerer:
             return
         t0 = time.perf_counter()
         search_query = self._condense(q, history, engine)
-        results, sig = self.retriever.search_with_signals(search_query, self.settings.top_k)
+        results, sig = self.retriever.search_with_signals(search_query, top_k or self.settings.top_k)
         t1 = time.perf_counter()
         parsed = parse_query(search_query)
         q_terms = content_terms(parsed.lexical_text)
