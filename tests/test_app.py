@@ -24,22 +24,41 @@ def _wait_http(url: str, timeout: float = 90) -> int:
     return 0
 
 
-def test_build_app_returns_blocks_and_answers(full_index, retriever):
+def ask_api(client, question: str) -> tuple[list, str]:
+    """Call the app's /tanya endpoint; returns (chat messages, sources HTML)."""
+    chat, sources, _box, _download = client.predict(question, [], "extractive", 5, api_name="/tanya")
+    return chat, sources
+
+
+def _text(message) -> str:
+    content = message["content"]
+    if isinstance(content, list):
+        return " ".join(str(part.get("text", part)) if isinstance(part, dict) else str(part) for part in content)
+    return str(content)
+
+
+def test_build_app_returns_blocks_and_answers(full_index, retriever, tmp_path):
+    import dataclasses
+
     import gradio as gr
     from gradio_client import Client
 
-    demo = build_app(full_index, retriever.search)
+    from rag.answer import Answerer
+
+    settings = dataclasses.replace(full_index, feedback_path=tmp_path / "feedback.jsonl")
+    demo = build_app(settings, Answerer(settings, retriever))
     assert isinstance(demo, gr.Blocks)
     port = free_port()
     demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     try:
         assert _wait_http(f"http://127.0.0.1:{port}/") == 200
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        reply = client.predict("Apa tujuan pekerjaan sosial?", api_name="/tanya")
-        assert "[1]" in reply and "Pekerjaan Sosial" in reply
-        evil = client.predict("<img src=x onerror=alert(1)>", api_name="/tanya")
-        assert "<img" not in evil and "&lt;img" in evil
-        assert "tulis pertanyaan" in client.predict("   ", api_name="/tanya")
+        chat, sources = ask_api(client, "Apa tujuan pekerjaan sosial?")
+        answer = _text(chat[-1])
+        assert "class='cite'" in answer and "[1]" in answer
+        assert "src-card" in sources and "<mark>" in sources
+        chat, _ = ask_api(client, "<img src=x onerror=alert(1)>")
+        assert "<img" not in _text(chat[0]) and "&lt;img" in _text(chat[0])
     finally:
         demo.close()
 
@@ -63,8 +82,8 @@ def test_make_run_serves_the_page(full_index):
         assert status == 200
         from gradio_client import Client
 
-        reply = Client(f"http://127.0.0.1:{port}/", verbose=False).predict("apa itu peksos?", api_name="/tanya")
-        assert "[1]" in reply
+        chat, _ = ask_api(Client(f"http://127.0.0.1:{port}/", verbose=False), "apa itu peksos?")
+        assert "[1]" in _text(chat[-1])
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         out, _ = proc.communicate(timeout=20)
