@@ -107,7 +107,7 @@ def sources_html(turns: list[dict], documents: dict[str, dict]) -> str:
                 cards.append(
                     source_card(t, c.n, c.chunk, documents.get(c.chunk.source_id, {}), c.quote_spans, c.supported)
                 )
-        summary = f"{heading} — <i>{esc(ans.question[:80])}</i>"
+        summary = f"{heading} — <i>{esc(str(turns[t].get('question', ans.question))[:80])}</i>"
         open_attr = " open" if t == len(turns) - 1 else ""
         blocks.append(
             f"<details class='turn' id='turn-{t}'{open_attr}><summary>{summary}</summary>"

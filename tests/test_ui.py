@@ -1,0 +1,51 @@
+"""UI helpers: escaping, citation links, highlighting, feedback durability, Markdown export."""
+
+from __future__ import annotations
+
+from rag.answer import Answerer
+from ui.export import conversation_markdown
+from ui.feedback import FeedbackStore
+from ui.render import answer_markdown, document_markdown, highlighted_passage, sources_html
+
+
+def test_feedback_is_durable_and_holds_only_what_was_submitted(tmp_path):
+    path = tmp_path / "data" / "feedback.jsonl"
+    FeedbackStore(path).add("apa itu STR?", "STR adalah … [1]", "turun", "kutipan tidak mendukung", "extractive",
+                            ["uu-14-2019:1-2:abc"])
+    again = FeedbackStore(path).all()  # a new store object, as after a restart
+    assert len(again) == 1
+    rec = again[0]
+    assert set(rec) == {"time", "question", "answer", "rating", "reason", "engine", "citations"}
+    assert rec["reason"] == "kutipan tidak mendukung" and rec["rating"] == "turun"
+
+
+def test_answer_markdown_links_citations_and_escapes(retriever):
+    ans = Answerer(retriever.settings, retriever).answer("Berapa lama STR berlaku?")
+    md = answer_markdown(ans, 3)
+    assert "href='#src-3-1'" in md
+    html = sources_html([{"question": "<b>x</b>", "answer": ans}], {})
+    assert "id='src-0-1'" in html and "<mark>" in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_highlight_escapes_passage_text(retriever):
+    chunk = retriever.chunks[0]
+    from dataclasses import replace
+
+    text = "<script>alert(1)</script> kalimat"
+    evil = replace(chunk, text=text, start=0, end=len(text))
+    out = highlighted_passage(evil, ((text.index("kalimat"), len(text)),))
+    assert "<script>" not in out and "&lt;script&gt;" in out and "<mark>kalimat</mark>" in out
+
+
+def test_document_markdown_keeps_headings_escapes_text():
+    md = document_markdown("## BAB I KETENTUAN UMUM\n\n#### Pasal 1\n\nTeks <img src=x onerror=alert(1)>")
+    assert "## BAB I KETENTUAN UMUM" in md and "#### Pasal 1" in md and "&lt;img" in md
+
+
+def test_export_has_quotes_and_sources(retriever):
+    ans = Answerer(retriever.settings, retriever).answer("apa beda peksos dan relawan?")
+    md = conversation_markdown([{"question": "apa beda peksos dan relawan?", "answer": ans}],
+                               {"qureta-siapa-pekerja-sosial": {"publisher": "Qureta"}})
+    assert md.startswith("# Percakapan Tanya Peksos")
+    assert "## 1. apa beda peksos dan relawan?" in md
+    assert "**Sumber:**" in md and "> " in md and "Qureta" in md
