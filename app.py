@@ -24,6 +24,8 @@ EXAMPLES = [
     "isi pasal 37 UU Peksos",
 ]
 FEEDBACK_REASONS = ["kutipan tidak mendukung", "jawaban salah", "tidak relevan"]
+MAX_TURNS = 20
+"""Turns kept per conversation (chat, sources, follow-up history); older ones scroll away."""
 
 CSS = """
 #header h1 {margin-bottom: 0}
@@ -127,8 +129,10 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
             }
             yield chat, turns, gr.skip(), "", gr.skip()
             return
-        turns = turns + [{"question": final.question or question, "answer": final}]
-        t = len(turns) - 1
+        turn_id = (turns[-1]["id"] + 1) if turns else 0
+        turns = (turns + [{"id": turn_id, "question": final.question or question, "answer": final}])[-MAX_TURNS:]
+        chat = chat[-2 * MAX_TURNS :]
+        t = turn_id
         if final.engine == "extractive" or final.fallback_reason or final.abstained:
             # Reveal the extractive answer progressively, sentence by sentence.
             text = answer_markdown(final, t)
@@ -174,7 +178,7 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
 
     doc_choices = sorted(((m.get("title") or sid, sid) for sid, m in documents.items()), key=lambda x: x[0])
     with gr.Blocks(title="Tanya Peksos", analytics_enabled=False) as demo:
-        turns = gr.State([])
+        turns = gr.State([], time_to_live=6 * 3600)
         gr.HTML(
             "<div id='header'><h1>Tanya Peksos</h1><p>Tanya jawab tentang pekerjaan sosial dari lima artikel, "
             "UU No. 14/2019 tentang Pekerja Sosial, dan UU No. 11/2009 tentang Kesejahteraan Sosial. "

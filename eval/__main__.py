@@ -113,8 +113,11 @@ def cmd_answers(args, settings: Settings) -> int:
         print(" ".join(f"{k}={v}" for k, v in result.items() if k != "rows"))
         for r in result["rows"]:
             if r["answerable"] == r["abstained"] or (r["answerable"] and not r["gold_hit"]):
-                what = "ABSTAIN-SALAH" if r["answerable"] and r["abstained"] else (
-                    "TIDAK-ABSTAIN" if not r["answerable"] else "FAKTA-MELESET")
+                what = (
+                    "ABSTAIN-SALAH"
+                    if r["answerable"] and r["abstained"]
+                    else ("TIDAK-ABSTAIN" if not r["answerable"] else "FAKTA-MELESET")
+                )
                 print(f"  {what} {r['id']} {r['question']}")
     return 0
 

@@ -14,18 +14,23 @@ def evaluate_answers(answerer, questions: list[Question], engine: str = "extract
         n_retrieved = len(ans.retrieved)
         invalid = ans.dropped_citations + sum(1 for c in ans.citations if not 1 <= c.n <= n_retrieved)
         cited_sents = [s for s in ans.sentences if s.citations]
-        rows.append({
-            "id": q.id, "type": q.type, "answerable": q.answerable, "abstained": ans.abstained,
-            "gold_hit": (not ans.abstained) and any(is_relevant(c.chunk, q) for c in ans.citations),
-            "sentences": len(ans.sentences),
-            "supported": sum(s.supported for s in cited_sents),
-            "cited": len(cited_sents),
-            "with_support": sum(1 for s in ans.sentences if s.citations and s.supported),
-            "invalid_citations": invalid,
-            "fallback": ans.fallback_reason,
-            "ms": ans.timings.get("retrieve_ms", 0) + ans.timings.get("answer_ms", 0),
-            "question": q.question,
-        })
+        rows.append(
+            {
+                "id": q.id,
+                "type": q.type,
+                "answerable": q.answerable,
+                "abstained": ans.abstained,
+                "gold_hit": (not ans.abstained) and any(is_relevant(c.chunk, q) for c in ans.citations),
+                "sentences": len(ans.sentences),
+                "supported": sum(s.supported for s in cited_sents),
+                "cited": len(cited_sents),
+                "with_support": sum(1 for s in ans.sentences if s.citations and s.supported),
+                "invalid_citations": invalid,
+                "fallback": ans.fallback_reason,
+                "ms": ans.timings.get("retrieve_ms", 0) + ans.timings.get("answer_ms", 0),
+                "question": q.question,
+            }
+        )
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
     answered = [r for r in answerable if not r["abstained"]]

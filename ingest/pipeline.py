@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import secrets
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,13 @@ def sentence_embed_text(chunk: Chunk, sentence) -> str:
     return sentence.text
 
 
+def forget_chroma_clients() -> None:
+    """Chroma caches one client per path; after its folder is deleted, the cached one must go too."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
 def index_config(settings: Settings) -> dict:
     """What an index depends on besides the documents: change any of it and the index is rebuilt."""
     return {
@@ -128,6 +136,13 @@ def run_ingest(
         raise NothingToIngest(f"Tidak ada dokumen yang bisa dimasukkan dari {settings.corpus_dir}.")
     index_dir = settings.index_dir
     index_dir.mkdir(parents=True, exist_ok=True)
+    if rebuild:
+        # Starting over must work even when the store is damaged (truncated sqlite, missing files).
+        (index_dir / "CURRENT").unlink(missing_ok=True)
+        shutil.rmtree(index_dir / "generations", ignore_errors=True)
+        if not settings.chroma_host:
+            shutil.rmtree(index_dir / "chroma", ignore_errors=True)
+            forget_chroma_clients()
 
     old = None if rebuild else _previous(settings)
     old_docs: dict = old.manifest["documents"] if old else {}
@@ -141,6 +156,10 @@ def run_ingest(
     lexical_stale = old is not None and old.manifest["config"] != index_config(settings)
     report.lexical_rebuilt = lexical_stale
 
+    if old is not None and not settings.chroma_host and not (index_dir / "chroma" / "chroma.sqlite3").exists():
+        old, report.rebuilt = None, True  # the vector store vanished: its chunks must be embedded again
+        forget_chroma_clients()
+        report.unchanged, report.added = [], list(current)
     if old is not None and report.nothing_changed and not prune_pending and not lexical_stale:
         report.documents = len(docs)
         report.chunks = len(old.chunks)

@@ -40,9 +40,44 @@ _DATE = re.compile(rf"\b(\d{{1,2}}\s+({_MONTHS})\s+\d{{4}}|({_MONTHS})\s+\d{{4}}
 _LEGAL_REF = re.compile(r"\b(pasal|ayat|angka|huruf|nomor|no\.)\s*\(?\d+[a-z]?\)?", re.I)
 _NUMBER = re.compile(r"\d+|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|seratus|seribu)\b", re.I)
 _ENGLISH = {
-    "what", "who", "how", "why", "when", "which", "where", "is", "are", "was", "were", "do", "does", "did", "the",
-    "of", "to", "in", "have", "has", "for", "a", "an", "and", "with", "under", "by", "on", "at", "from", "their",
-    "it", "this", "that", "can", "should", "must", "according",
+    "what",
+    "who",
+    "how",
+    "why",
+    "when",
+    "which",
+    "where",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "the",
+    "of",
+    "to",
+    "in",
+    "have",
+    "has",
+    "for",
+    "a",
+    "an",
+    "and",
+    "with",
+    "under",
+    "by",
+    "on",
+    "at",
+    "from",
+    "their",
+    "it",
+    "this",
+    "that",
+    "can",
+    "should",
+    "must",
+    "according",
 }
 
 
@@ -76,8 +111,11 @@ def question_checks(parsed: ParsedQuery, unknown_terms: list[str]) -> Evidence:
     if unknown_terms and not is_english(q):
         # An unknown name ("Poltekesos", "DTKS", "Freud") or a question made mostly of unknown words
         # ("resep rendang") is about something the corpus lacks; one unfamiliar verb is not.
-        names = [t for t in unknown_terms if re.search(rf"\b{re.escape(t)}\b", q) is None or
-                 re.search(rf"\b[A-Z]\w*{re.escape(t[1:])}\b", q)]
+        names = [
+            t
+            for t in unknown_terms
+            if re.search(rf"\b{re.escape(t)}\b", q) is None or re.search(rf"\b[A-Z]\w*{re.escape(t[1:])}\b", q)
+        ]
         n_content = max(len(content_terms(q)), 1)
         if names or len(unknown_terms) / n_content >= 1 / 3:
             return Evidence(False, "kata tidak dikenal korpus: " + ", ".join(unknown_terms[:3]))

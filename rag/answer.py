@@ -58,8 +58,9 @@ class Answerer:
 
     # ------------------------------------------------------------------ public API
 
-    def answer(self, question: str, history: list[str] | None = None, engine: str | None = None,
-               top_k: int | None = None) -> Answer:
+    def answer(
+        self, question: str, history: list[str] | None = None, engine: str | None = None, top_k: int | None = None
+    ) -> Answer:
         final = None
         for event in self.stream(question, history, engine, top_k):
             if isinstance(event, Answer):
@@ -67,15 +68,21 @@ class Answerer:
         assert final is not None
         return final
 
-    def stream(self, question: str, history: list[str] | None = None, engine: str | None = None,
-               top_k: int | None = None) -> Iterator:
+    def stream(
+        self, question: str, history: list[str] | None = None, engine: str | None = None, top_k: int | None = None
+    ) -> Iterator:
         """Yield text deltas (str) while composing, then the final Answer."""
         engine = engine or "extractive"
         history = [h for h in (history or []) if h and h.strip()]
         q, notice = clean_question(question)
         if not q:
-            yield Answer(question="", text="Silakan tulis pertanyaan terlebih dahulu.", abstained=True,
-                         engine=engine, notice=notice)
+            yield Answer(
+                question="",
+                text="Silakan tulis pertanyaan terlebih dahulu.",
+                abstained=True,
+                engine=engine,
+                notice=notice,
+            )
             return
         t0 = time.perf_counter()
         search_query = self._condense(q, history, engine)
@@ -85,8 +92,13 @@ class Answerer:
         q_terms = content_terms(parsed.lexical_text)
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
         reason = self._gate(q, parsed, q_terms, cands, results)
-        base = {"question": q, "retrieved": tuple(results), "engine": engine, "notice": notice,
-                "search_query": search_query}
+        base = {
+            "question": q,
+            "retrieved": tuple(results),
+            "engine": engine,
+            "notice": notice,
+            "search_query": search_query,
+        }
         if reason:
             log.info("abstained on %r: %s", q, reason)
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings=_ms(t0, t1), **base)
@@ -103,8 +115,11 @@ class Answerer:
             return q
         if engine != "extractive":
             try:
-                text = complete(self._model(engine), "Anda menulis ulang pertanyaan.",
-                                render_prompt("condense", history=format_history(history), question=q))
+                text = complete(
+                    self._model(engine),
+                    "Anda menulis ulang pertanyaan.",
+                    render_prompt("condense", history=format_history(history), question=q),
+                )
                 text = text.strip().splitlines()[0].strip() if text.strip() else ""
                 if 3 <= len(text) <= 300:
                     return text
@@ -149,8 +164,12 @@ class Answerer:
 
     def _generative(self, q, history, engine, cands, parsed, results, base, t0, t1) -> Iterator:
         system = render_prompt("answer_system", not_found=NOT_FOUND)
-        user = render_prompt("answer_user", passages=format_passages([r.chunk for r in results]),
-                             history=format_history(history), question=q)
+        user = render_prompt(
+            "answer_user",
+            passages=format_passages([r.chunk for r in results]),
+            history=format_history(history),
+            question=q,
+        )
         parts: list[str] = []
         try:
             for delta in stream_chat(self._model(engine), system, user):
@@ -178,8 +197,15 @@ class Answerer:
         ans = self._extractive(q, parsed, cands, results, base, t0, t1)
         return _replace(ans, fallback_reason=reason, dropped_citations=ans.dropped_citations + dropped)
 
-    def _finish(self, text: str, results: list[SearchResult], base: dict, t0: float, t1: float,
-                sentences: list[tuple[str, tuple[int, ...]]] | None = None) -> Answer:
+    def _finish(
+        self,
+        text: str,
+        results: list[SearchResult],
+        base: dict,
+        t0: float,
+        t1: float,
+        sentences: list[tuple[str, tuple[int, ...]]] | None = None,
+    ) -> Answer:
         chunks = [r.chunk for r in results]
         clean, parsed_sentences, dropped = parse_citations(text, len(chunks))
         sentences = sentences if sentences is not None else parsed_sentences
@@ -189,10 +215,17 @@ class Answerer:
             chunk = chunks[n - 1]
             quotes = [s for s in checked if n in s.citations]
             spans = _quote_spans(chunk, [s.text for s in quotes])
-            citations.append(Citation(n, chunk, " ".join(s.text for s in quotes), tuple(spans),
-                                      all(s.supported for s in quotes)))
-        return Answer(text=clean, sentences=tuple(checked), citations=tuple(citations), dropped_citations=dropped,
-                      timings=_ms(t0, t1, time.perf_counter()), **base)
+            citations.append(
+                Citation(n, chunk, " ".join(s.text for s in quotes), tuple(spans), all(s.supported for s in quotes))
+            )
+        return Answer(
+            text=clean,
+            sentences=tuple(checked),
+            citations=tuple(citations),
+            dropped_citations=dropped,
+            timings=_ms(t0, t1, time.perf_counter()),
+            **base,
+        )
 
 
 def _quote_spans(chunk, quotes: list[str]) -> list[tuple[int, int]]:
@@ -221,8 +254,16 @@ def answer_to_json(ans: Answer) -> dict:
 
     def cit(c: Citation) -> dict:
         ch = c.chunk
-        return {"n": c.n, "chunk_id": ch.chunk_id, "source_id": ch.source_id, "title": ch.title,
-                "locator": ch.locator, "text": ch.text, "quote": c.quote, "supported": c.supported}
+        return {
+            "n": c.n,
+            "chunk_id": ch.chunk_id,
+            "source_id": ch.source_id,
+            "title": ch.title,
+            "locator": ch.locator,
+            "text": ch.text,
+            "quote": c.quote,
+            "supported": c.supported,
+        }
 
     return {
         "question": ans.question,

@@ -19,7 +19,7 @@ import numpy as np
 
 from rag.config import Settings
 from rag.embed import Embedder, make_embedder
-from rag.errors import IndexCorrupt, IndexMismatch
+from rag.errors import IndexCorrupt, IndexMismatch, StoreUnavailable
 from rag.query import LAWS, ParsedQuery, locator_matches, parse_query
 from rag.store import Generation, chroma_client, get_collection, load_generation
 from rag.text import content_terms, fold, lexical_terms, stem, stopwords, tokenize
@@ -85,17 +85,17 @@ class Retriever:
             raise IndexMismatch(f"koleksi: {col_meta.get('embed_model')} dim {col_meta.get('dim')}")
         self._embedder = embedder
         self.last_timings = Timings()
-        self._chunk_terms = [frozenset(lexical_terms(c.embed_text)) for c in self.generation.chunks]
+        self._law_chunks = [i for i, c in enumerate(self.generation.chunks) if c.source_id in LAWS]
         self._is_definition_list = [
             c.source_id in LAWS and c.locator.startswith(f"{LAWS[c.source_id]} Pasal 1 ")
             for c in self.generation.chunks
         ]
-        df: dict[str, int] = {}
-        for terms in self._chunk_terms:
-            for t in terms:
-                df[t] = df.get(t, 0) + 1
-        n = max(len(self._chunk_terms), 1)
-        self._idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+        # Document frequencies come from the BM25 index itself (CSC column lengths), so opening a large
+        # index does not re-tokenise every passage.
+        bm = self.generation.bm25
+        df = np.diff(np.asarray(bm.scores["indptr"]))
+        n = max(int(bm.scores["num_docs"]), 1)
+        self._idf = {t: math.log((n + 1) / (df[i] + 0.5)) for t, i in bm.vocab_dict.items() if i < len(df)}
         self._idf_unknown = math.log((n + 1) / 0.5)
         offsets = np.asarray(self.generation.sentence_offsets, dtype=np.int64)
         n_sent = self.generation.sentence_vectors.shape[0]
@@ -123,10 +123,19 @@ class Retriever:
     def dense(self, query_vec: np.ndarray, n: int) -> list[tuple[int, float]]:
         by_id = self.generation.by_id
         # The collection may hold chunks of an uncommitted build; ask for enough to skip them.
-        extra = max(0, self.collection.count() - len(by_id))
-        res = self.collection.query(
-            query_embeddings=[query_vec.tolist()], n_results=min(n + extra, len(by_id) + extra), include=["distances"]
-        )
+        try:
+            extra = max(0, self.collection.count() - len(by_id))
+            res = self.collection.query(
+                query_embeddings=[query_vec.tolist()],
+                n_results=min(n + extra, len(by_id) + extra),
+                include=["distances"],
+            )
+        except Exception as err:  # server gone, store damaged: the caller shows an Indonesian message
+            log.warning("dense search failed: %s: %s", err.__class__.__name__, err)
+            where = f"{self.settings.chroma_host}:{self.settings.chroma_port}" if self.settings.chroma_host else ""
+            if where:
+                raise StoreUnavailable(where) from None
+            raise IndexCorrupt(f"pencarian vektor gagal ({err.__class__.__name__})") from None
         out = []
         for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
             if cid in by_id:
@@ -142,13 +151,30 @@ class Retriever:
         top = np.argsort(-best)[:n]
         return [(int(i), float(best[i])) for i in top if best[i] > -1.0]
 
+    def coverage_many(self, q_terms: set[str], idxs: list[int]) -> np.ndarray:
+        """IDF-weighted share of the question's content terms found in each chunk of `idxs` (0..1).
+
+        Uses the BM25 index's posting lists, so no passage is re-tokenised at query time.
+        """
+        out = np.zeros(len(idxs), dtype=np.float64)
+        if not q_terms or not idxs:
+            return out
+        bm = self.generation.bm25
+        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
+        cand = np.asarray(idxs)
+        total = 0.0
+        for t in q_terms:
+            w = self._idf.get(t, self._idf_unknown)
+            total += w
+            col = bm.vocab_dict.get(t)
+            if col is None or col + 1 >= len(indptr):
+                continue
+            postings = indices[indptr[col] : indptr[col + 1]]
+            out += w * np.isin(cand, postings)
+        return out / total if total else out
+
     def coverage(self, q_terms: set[str], idx: int) -> float:
-        """IDF-weighted share of the question's content terms found in chunk `idx` (0..1)."""
-        if not q_terms:
-            return 0.0
-        weights = {t: self._idf.get(t, self._idf_unknown) for t in q_terms}
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in self._chunk_terms[idx]) / total if total else 0.0
+        return float(self.coverage_many(q_terms, [idx])[0])
 
     def definitions(self, parsed: ParsedQuery, sims: np.ndarray | None) -> list[tuple[int, float]]:
         """Chunks with a sentence that defines the asked term ("X adalah ...", "yang dimaksud dengan X")."""
@@ -173,16 +199,21 @@ class Retriever:
         if not terms:
             return []
         scores = self.generation.bm25.get_scores(terms)
-        top = np.argsort(-scores)[:n]
+        if len(scores) > n:  # partial selection: O(N) instead of sorting every passage
+            part = np.argpartition(-scores, n)[:n]
+            top = part[np.argsort(-scores[part])]
+        else:
+            top = np.argsort(-scores)[:n]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def _law_bonus(self, parsed: ParsedQuery, s: Settings) -> dict[int, float]:
         """Chunks a question points at: exact Pasal references first, then the law it names."""
         bonus: dict[int, float] = {}
+        if not (parsed.law_refs or parsed.laws):
+            return bonus
         unit = 1.0 / (s.rrf_k + 1)
-        for i, c in enumerate(self.chunks):
-            if c.source_id not in LAWS:
-                continue
+        for i in self._law_chunks:
+            c = self.chunks[i]
             for ref in parsed.law_refs:
                 if ref.source_id not in (None, c.source_id):
                     continue
@@ -240,7 +271,8 @@ class Retriever:
         if s.coverage_weight > 0 and fused:
             q_terms = content_terms(sig.parsed.lexical_text)
             if q_terms:
-                cover = sorted(((self.coverage(q_terms, i), i) for i in fused), reverse=True)
+                idxs = list(fused)
+                cover = sorted(zip(self.coverage_many(q_terms, idxs).tolist(), idxs, strict=True), reverse=True)
                 for rank, (c, idx) in enumerate(cover):
                     if c > 0:
                         fused[idx] += s.coverage_weight / (s.rrf_k + rank + 1)
@@ -286,9 +318,9 @@ class Retriever:
             for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
                 dense_s[self.generation.by_id[cid]] = float(np.dot(np.asarray(vec, dtype=np.float32), sig.qvec))
         q_terms = content_terms(sig.parsed.lexical_text)
+        covers = self.coverage_many(q_terms, [i for i, _ in order]).tolist()
         results = []
-        for i, score in order:
-            cover = self.coverage(q_terms, i)
+        for (i, score), cover in zip(order, covers, strict=True):
             d = dense_s.get(i, 0.0)
             results.append(SearchResult(self.chunks[i], score, d, lex_s.get(i), cover, relevance(d, cover)))
         self.last_timings.fusion_ms = (time.perf_counter() - t0) * 1e3

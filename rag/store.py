@@ -87,7 +87,11 @@ def chroma_client(settings: Settings):
         return client
     path = settings.index_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as err:  # a damaged sqlite file surfaces as several exception types
+        log.warning("cannot open chroma store %s: %s", path, err)
+        raise IndexCorrupt(f"penyimpanan Chroma di {path} tidak bisa dibuka") from None
 
 
 def get_collection(client, name: str, meta: dict | None = None, create: bool = False):

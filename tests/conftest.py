@@ -15,6 +15,55 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ROOT = Path(__file__).resolve().parent.parent
+OUTBOUND_ATTEMPTS: list[str] = []
+"""Every non-loopback connection or name lookup attempted during the tests (refused, and recorded)."""
+
+
+def _loopback(host) -> bool:
+    host = str(host)
+    return host in ("localhost", "::1", "0.0.0.0", "") or host.startswith("127.") or host.startswith("::ffff:127.")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def refuse_outbound_connections():
+    """Privacy guard for the whole suite: only loopback (and Unix sockets) may be reached."""
+    import socket
+
+    real_connect, real_connect_ex, real_getaddrinfo = (
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.getaddrinfo,
+    )
+
+    def check(address):
+        if isinstance(address, (str, bytes)) or _loopback(address[0]):
+            return
+        OUTBOUND_ATTEMPTS.append(str(address))
+        raise ConnectionRefusedError(f"tests refuse outbound connections ({address})")
+
+    def connect(self, address):
+        check(address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        check(address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host is not None and not _loopback(host):
+            OUTBOUND_ATTEMPTS.append(f"dns:{host}")
+            raise socket.gaierror(f"tests refuse name lookups ({host})")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = connect, connect_ex, getaddrinfo
+    yield
+    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = (
+        real_connect,
+        real_connect_ex,
+        real_getaddrinfo,
+    )
+
+
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 RAW_SOURCES = SHARED / "corpus-sources"
@@ -92,3 +141,10 @@ def retriever(full_index, embedder):
     from rag.retrieve import Retriever
 
     return Retriever(full_index, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def answerer_full(retriever):
+    from rag.answer import Answerer
+
+    return Answerer(retriever.settings, retriever)

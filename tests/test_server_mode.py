@@ -17,8 +17,8 @@ from rag.store import chroma_client
 from tests.conftest import free_port, make_settings
 
 
-@pytest.fixture
-def chroma_server(tmp_path):
+def start_chroma_server(tmp_path) -> tuple[subprocess.Popen, int]:
+    """A real `chroma run` on 127.0.0.1 with its data in tmp_path; the caller stops it."""
     exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     port = free_port()
     proc = subprocess.Popen(
@@ -38,6 +38,12 @@ def chroma_server(tmp_path):
     else:
         proc.kill()
         pytest.fail("chroma server did not start")
+    return proc, port
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    proc, port = start_chroma_server(tmp_path)
     yield port
     proc.terminate()
     proc.wait(timeout=10)

@@ -10,8 +10,9 @@ from ui.render import answer_markdown, document_markdown, highlighted_passage, s
 
 def test_feedback_is_durable_and_holds_only_what_was_submitted(tmp_path):
     path = tmp_path / "data" / "feedback.jsonl"
-    FeedbackStore(path).add("apa itu STR?", "STR adalah … [1]", "turun", "kutipan tidak mendukung", "extractive",
-                            ["uu-14-2019:1-2:abc"])
+    FeedbackStore(path).add(
+        "apa itu STR?", "STR adalah … [1]", "turun", "kutipan tidak mendukung", "extractive", ["uu-14-2019:1-2:abc"]
+    )
     again = FeedbackStore(path).all()  # a new store object, as after a restart
     assert len(again) == 1
     rec = again[0]
@@ -44,8 +45,10 @@ def test_document_markdown_keeps_headings_escapes_text():
 
 def test_export_has_quotes_and_sources(retriever):
     ans = Answerer(retriever.settings, retriever).answer("apa beda peksos dan relawan?")
-    md = conversation_markdown([{"question": "apa beda peksos dan relawan?", "answer": ans}],
-                               {"qureta-siapa-pekerja-sosial": {"publisher": "Qureta"}})
+    md = conversation_markdown(
+        [{"question": "apa beda peksos dan relawan?", "answer": ans}],
+        {"qureta-siapa-pekerja-sosial": {"publisher": "Qureta"}},
+    )
     assert md.startswith("# Percakapan Tanya Peksos")
     assert "## 1. apa beda peksos dan relawan?" in md
     assert "**Sumber:**" in md and "> " in md and "Qureta" in md

@@ -86,16 +86,22 @@ def source_card(
     )
 
 
+SOURCE_TURNS_SHOWN = 5
+"""Answers whose sources the panel shows (newest first); keeps each update small."""
+
+
 def sources_html(turns: list[dict], documents: dict[str, dict]) -> str:
-    """Source cards for every answer, newest first; older answers folded."""
+    """Source cards for the latest answers, newest first; older answers folded."""
     if not turns:
         return (
             "<div class='src-empty'>Sumber untuk setiap jawaban akan tampil di sini. "
             "Klik nomor [n] pada jawaban untuk melihat bagian sumbernya.</div>"
         )
     blocks = []
-    for t in range(len(turns) - 1, -1, -1):
-        ans: Answer = turns[t]["answer"]
+    for pos in range(len(turns) - 1, max(len(turns) - 1 - SOURCE_TURNS_SHOWN, -1), -1):
+        turn = turns[pos]
+        t = turn.get("id", pos)
+        ans: Answer = turn["answer"]
         cards = []
         if ans.abstained:
             heading = "Bagian terdekat (jawaban tidak ditemukan di sumber)"
@@ -107,8 +113,8 @@ def sources_html(turns: list[dict], documents: dict[str, dict]) -> str:
                 cards.append(
                     source_card(t, c.n, c.chunk, documents.get(c.chunk.source_id, {}), c.quote_spans, c.supported)
                 )
-        summary = f"{heading} — <i>{esc(str(turns[t].get('question', ans.question))[:80])}</i>"
-        open_attr = " open" if t == len(turns) - 1 else ""
+        summary = f"{heading} — <i>{esc(str(turn.get('question', ans.question))[:80])}</i>"
+        open_attr = " open" if pos == len(turns) - 1 else ""
         blocks.append(
             f"<details class='turn' id='turn-{t}'{open_attr}><summary>{summary}</summary>"
             + "".join(cards or ["<div class='src-empty'>Tidak ada sumber.</div>"])
