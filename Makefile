@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: run test ingest bench eval lint clean
+.PHONY: run test ingest bench load eval lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ ingest: $(VENV)/.runtime
 ## bench: performance benchmarks; prints a table and writes bench/results/*.json
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench $(ARGS)
+
+## load: 20 concurrent chat sessions for 60 s against the app on 127.0.0.1 (loopback only)
+load: $(VENV)/.dev
+	$(BIN)/python -m bench.load --sessions 20 --seconds 60
 
 ## eval: retrieval and answer quality on the project's question set (test split)
 eval: $(VENV)/.runtime
