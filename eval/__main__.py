@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--split", default="test", choices=["dev", "test", "all"])
     a.add_argument("--engine", default="extractive")
     a.add_argument("--json", action="store_true")
+    sub.add_parser("calibrate", help="kalibrasi sinyal relevansi pada split dev (menulis rag/resources)")
     t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
     t.add_argument("--json", action="store_true")
     return p
@@ -122,6 +123,15 @@ def cmd_answers(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_calibrate(args, settings: Settings) -> int:
+    from eval.calibrate import fit, write
+
+    cal = fit(_retriever(settings))
+    print(json.dumps(cal, indent=1))
+    print(f"-> {write(cal)}")
+    return 0
+
+
 def cmd_tune(args, settings: Settings) -> int:
     from eval.tune import tune
 
@@ -137,7 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = Settings.from_env()
-    commands = {"retrieval": cmd_retrieval, "beir": cmd_beir, "tune": cmd_tune, "answers": cmd_answers}
+    commands = {
+        "retrieval": cmd_retrieval,
+        "beir": cmd_beir,
+        "tune": cmd_tune,
+        "answers": cmd_answers,
+        "calibrate": cmd_calibrate,
+    }
     return commands[args.command](args, settings)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -195,7 +196,7 @@ class Answerer:
     def _fallback(self, q, parsed, cands, results, base, t0, t1, reason: str, dropped: int = 0) -> Answer:
         log.warning("LLM engine %s failed (%s); using the extractive answer", base["engine"], reason)
         ans = self._extractive(q, parsed, cands, results, base, t0, t1)
-        return _replace(ans, fallback_reason=reason, dropped_citations=ans.dropped_citations + dropped)
+        return dataclasses.replace(ans, fallback_reason=reason, dropped_citations=ans.dropped_citations + dropped)
 
     def _finish(
         self,
@@ -243,27 +244,11 @@ def _ms(t0: float, t1: float, t2: float | None = None) -> dict:
     return {"retrieve_ms": round((t1 - t0) * 1e3, 1), "answer_ms": round((t2 - t1) * 1e3, 1)}
 
 
-def _replace(ans: Answer, **changes) -> Answer:
-    import dataclasses
-
-    return dataclasses.replace(ans, **changes)
-
-
 def answer_to_json(ans: Answer) -> dict:
-    from rag.retrieve import result_to_json
+    from rag.retrieve import chunk_json, result_to_json
 
     def cit(c: Citation) -> dict:
-        ch = c.chunk
-        return {
-            "n": c.n,
-            "chunk_id": ch.chunk_id,
-            "source_id": ch.source_id,
-            "title": ch.title,
-            "locator": ch.locator,
-            "text": ch.text,
-            "quote": c.quote,
-            "supported": c.supported,
-        }
+        return {"n": c.n, **chunk_json(c.chunk), "quote": c.quote, "supported": c.supported}
 
     return {
         "question": ans.question,

@@ -44,7 +44,7 @@ def calibration() -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
-        return {"weights": {"dense": 8.0, "coverage": 4.0}, "bias": -8.0, "threshold": 0.5}
+        return {"weights": {"dense": 8.0, "coverage": 4.0}, "bias": -8.0}  # only until `python -m eval calibrate`
 
 
 def relevance(dense: float, coverage: float) -> float:
@@ -172,9 +172,6 @@ class Retriever:
             postings = indices[indptr[col] : indptr[col + 1]]
             out += w * np.isin(cand, postings)
         return out / total if total else out
-
-    def coverage(self, q_terms: set[str], idx: int) -> float:
-        return float(self.coverage_many(q_terms, [idx])[0])
 
     def definitions(self, parsed: ParsedQuery, sims: np.ndarray | None) -> list[tuple[int, float]]:
         """Chunks with a sentence that defines the asked term ("X adalah ...", "yang dimaksud dengan X")."""
@@ -327,13 +324,10 @@ class Retriever:
         return results, sig
 
 
+def chunk_json(c) -> dict:
+    """The passage fields of the JSON contracts (search results and citations)."""
+    return {"chunk_id": c.chunk_id, "source_id": c.source_id, "title": c.title, "locator": c.locator, "text": c.text}
+
+
 def result_to_json(r: SearchResult) -> dict:
-    c = r.chunk
-    return {
-        "chunk_id": c.chunk_id,
-        "source_id": c.source_id,
-        "title": c.title,
-        "locator": c.locator,
-        "text": c.text,
-        "score": round(r.score, 6),
-    }
+    return {**chunk_json(r.chunk), "score": round(r.score, 6)}
