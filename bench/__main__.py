@@ -101,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         _row("pencarian kami p50 / LangChain naif p50", f"{o['latency']['p50_ms']}/{n['latency']['p50_ms']}", "ms")
         _row("rasio latensi kami / naif", r["latency_ratio_ours_to_naive_p50"], "x")
         _row("MRR@10 kami / naif (split test)", f"{o['quality']['mrr@10']}/{n['quality']['mrr@10']}", "")
-    print(f"hasil: {Path('bench/results').resolve()}")
+    from bench.common import results_dir
+
+    print(f"hasil: {results_dir().resolve()}")
     return 0
 
 

@@ -10,7 +10,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS_DEFAULT = Path(__file__).resolve().parent / "results"
+
+
+def results_dir() -> Path:
+    """bench/results, or TANYA_BENCH_RESULTS (tests write there so committed results stay as measured)."""
+    return Path(os.environ.get("TANYA_BENCH_RESULTS") or RESULTS_DEFAULT)
 
 
 def machine() -> dict:
@@ -43,7 +48,8 @@ def timeit(fn: Callable, items: list, warmup: int = 3, repeats: int = 1) -> dict
 
 
 def save(name: str, payload: dict) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
+    out = results_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **payload}, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
