@@ -10,7 +10,7 @@ from rag.errors import LLMUnavailable
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("ollama", "openai")
+ENGINES = ("ollama", "openai", "llamacpp")
 
 
 def make_chat_model(settings: Settings, engine: str):
@@ -34,6 +34,23 @@ def make_chat_model(settings: Settings, engine: str):
             base_url=settings.llm_base_url or "http://127.0.0.1:11434",
             temperature=0,
             client_kwargs={"timeout": settings.llm_timeout},
+        )
+    if engine == "llamacpp":
+        # Optional: a local GGUF file through llama-cpp-python (requirements-llamacpp.txt; compiles 5-10 min).
+        try:
+            import llama_cpp  # noqa: F401
+            from langchain_community.chat_models import ChatLlamaCpp
+        except ImportError:
+            raise LLMUnavailable("llama-cpp-python belum dipasang: pip install -r requirements-llamacpp.txt") from None
+        if not settings.llm_model:
+            raise LLMUnavailable("TANYA_LLM_MODEL harus berisi path berkas GGUF")
+        return ChatLlamaCpp(
+            model_path=settings.llm_model,
+            temperature=0,
+            n_threads=settings.embed_threads,
+            n_ctx=4096,
+            max_tokens=512,
+            verbose=False,
         )
     raise LLMUnavailable(f"mesin '{engine}' tidak dikenal")
 

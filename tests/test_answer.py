@@ -234,3 +234,16 @@ def test_answer_eval_floor_on_test_split(answerer):
     assert r["gold_fact_hit"] >= 0.90, r
     assert r["false_abstention"] <= 0.05, r
     assert r["abstention_accuracy"] >= 0.85, r
+
+
+def test_llamacpp_engine_without_the_optional_package_falls_back(retriever):
+    pytest.importorskip("langchain_community")
+    try:
+        import llama_cpp  # noqa: F401
+
+        pytest.skip("llama-cpp-python is installed here")
+    except ImportError:
+        pass
+    settings = dataclasses.replace(retriever.settings, llm_backend="llamacpp", llm_model="/tidak/ada.gguf")
+    ans = Answerer(settings, retriever).answer("Apa hak klien?", engine="llamacpp")
+    assert ans.fallback_reason and "requirements-llamacpp.txt" in ans.fallback_reason and ans.citations

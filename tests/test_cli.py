@@ -77,8 +77,11 @@ def test_eval_beir_on_a_tiny_dataset(tmp_path, embedder, monkeypatch):
 
 @pytest.mark.slow
 def test_bench_answer_and_load_run(full_index, tmp_path):
-    env = {"TANYA_INDEX_DIR": str(full_index.index_dir), "TANYA_CORPUS_DIR": str(CORPUS),
-           "TANYA_BENCH_RESULTS": str(tmp_path / "results")}
+    env = {
+        "TANYA_INDEX_DIR": str(full_index.index_dir),
+        "TANYA_CORPUS_DIR": str(CORPUS),
+        "TANYA_BENCH_RESULTS": str(tmp_path / "results"),
+    }
     import os
 
     env = {**os.environ, **env}
