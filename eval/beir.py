@@ -63,7 +63,7 @@ def beir_settings(base: Settings, corpus: Path) -> Settings:
 
 def build_index(settings: Settings, chunks: list[Chunk], embedder: Embedder, show_progress: bool = True) -> float:
     """Embed passages into the benchmark's own collection; returns seconds spent (0 when cached)."""
-    from ingest.pipeline import new_generation_name, write_generation
+    from ingest.pipeline import index_config, new_generation_name, write_generation
 
     manifest = read_manifest(settings.index_dir)
     if (
@@ -71,6 +71,9 @@ def build_index(settings: Settings, chunks: list[Chunk], embedder: Embedder, sho
         and manifest.get("n_chunks") == len(chunks)
         and manifest.get("embed_model") == expected_model_id(settings)
     ):
+        if manifest.get("config") != index_config(settings):  # only the lexical side changed: keep the vectors
+            empty = np.zeros((0, embedder.dim), dtype=np.float32)
+            write_generation(settings, new_generation_name(), manifest["collection"], chunks, empty, {}, embedder.dim)
         return 0.0
     t0 = time.perf_counter()
     settings.index_dir.mkdir(parents=True, exist_ok=True)

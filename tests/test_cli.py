@@ -74,6 +74,21 @@ def test_eval_beir_on_a_tiny_dataset(tmp_path, embedder, monkeypatch):
     assert set(result["variants"]) == {"dense_only", "bm25_only", "naive_langchain"}
     assert (tmp_path / "data" / "beir").is_dir()
 
+    # An index built with an older tokenisation gets its BM25 side rebuilt (vectors kept) on the next run.
+    from eval.beir import beir_settings
+    from ingest.pipeline import index_config
+    from rag.store import current_generation, generation_dir
+
+    bs = beir_settings(Settings(), corpus)
+    path = generation_dir(bs.index_dir, current_generation(bs.index_dir)) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["config"].pop("lexical_version")
+    path.write_text(json.dumps(manifest))
+    again = run_beir(Settings(), corpus, queries, qrels, embedder=embedder, show_progress=False)
+    assert again["index_seconds"] == 0.0 and again["mrr@10"] == 1.0
+    fresh = json.loads((generation_dir(bs.index_dir, current_generation(bs.index_dir)) / "manifest.json").read_text())
+    assert fresh["config"] == index_config(bs)
+
 
 @pytest.mark.slow
 def test_bench_answer_and_load_run(full_index, tmp_path):
