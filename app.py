@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import html
 import logging
 import os
 import sys
@@ -281,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Gagal memperbarui indeks: {err}", file=sys.stderr)
             return 1
         for s in report.skipped:
-            print(f"PERINGATAN: dilewati {s.path}: {html.unescape(s.reason)}", file=sys.stderr)
+            print(f"PERINGATAN: dilewati {s.path}: {s.reason}", file=sys.stderr)
         if not report.nothing_changed:
             print(f"Indeks diperbarui: {report.documents} dokumen, {report.chunks} potongan.", flush=True)
     try:

@@ -18,7 +18,6 @@ from rag.errors import LLMUnavailable
 from rag.llm import ENGINES, complete, make_chat_model, stream_chat
 from rag.prompts import NOT_FOUND, format_history, format_passages, render_prompt
 from rag.query import parse_query
-from rag.text import content_terms
 from rag.types import Answer, Citation, SearchResult
 
 log = logging.getLogger(__name__)
@@ -89,8 +88,7 @@ class Answerer:
         search_query = self._condense(q, history, engine)
         results, sig = self.retriever.search_with_signals(search_query, top_k or self.settings.top_k)
         t1 = time.perf_counter()
-        parsed = parse_query(search_query)
-        q_terms = content_terms(parsed.lexical_text)
+        parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
         reason = self._gate(q, parsed, q_terms, cands, results)
         base = {
@@ -137,7 +135,7 @@ class Answerer:
         if not cands:
             return "tidak ada bagian sumber"
         best = sorted(cands, key=lambda c: -c.score)[:5]
-        covers = [extractive.sentence_coverage(self.retriever, q_terms, c.sentence.text) for c in best]
+        covers = [self.retriever.text_coverage(q_terms, c.sentence.text) for c in best]
         ev = answer_type_checks(q, [c.sentence.text for c in best], [c >= 0.34 for c in covers])
         if not ev.answer:
             return ev.reason

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.query import ParsedQuery
+from rag.query import ParsedQuery, definition_pattern, parse_query
 from rag.text import content_terms, fold
 from rag.types import SearchResult, Sentence
 
@@ -50,40 +50,16 @@ def score_candidates(retriever, results: list[SearchResult], qvec: np.ndarray, q
         for j, sent in enumerate(r.chunk.sentences):
             vec = retriever.sentence_vector(idx, j)
             sim = float(vec @ qvec)
-            cover = _coverage(retriever, q_terms, sent.text)
+            cover = retriever.text_coverage(q_terms, sent.text)
             # Passage rank matters a little: the fused ranking saw more evidence than one sentence.
             score = sim + 0.15 * cover - 0.01 * (n - 1)
             out.append(Candidate(n, idx, j, sent, score, vec, sim))
     return out
 
 
-def _coverage(retriever, q_terms: set[str], text: str) -> float:
-    if not q_terms:
-        return 0.0
-    terms = content_terms(text)
-    w = {t: retriever._idf.get(t, retriever._idf_unknown) for t in q_terms}
-    total = sum(w.values())
-    return sum(v for t, v in w.items() if t in terms) / total if total else 0.0
-
-
-def sentence_coverage(retriever, q_terms: set[str], text: str) -> float:
-    return _coverage(retriever, q_terms, text)
-
-
-def _side_alternatives(side: str) -> list[set[str]]:
-    """Term sets that name one side of a comparison: the words as typed and their expansion."""
-    from rag.query import parse_query
-
-    alts = [content_terms(side)]
-    for exp in parse_query(side).expansions:
-        alts.append(content_terms(exp.split(" / ")[0]))
-    return [a for a in alts if a]
-
-
-def _expansion_names(side: str) -> list[str]:
-    from rag.query import parse_query
-
-    return [fold(e.split(" / ")[0]) for e in parse_query(side).expansions]
+def _side_names(side: str) -> list[str]:
+    """How one side of a comparison may be written: as typed, and the first expansion of each abbreviation."""
+    return [side] + [e.split(" / ")[0] for e in parse_query(side).expansions]
 
 
 def _mentions(text: str, alts: list[set[str]]) -> bool:
@@ -91,16 +67,10 @@ def _mentions(text: str, alts: list[set[str]]) -> bool:
     return any(a <= have for a in alts)
 
 
-_DEF_TAIL = r"[\"”']?\s*(?:\(\w+\)\s*)?(?:adalah|merupakan|yaitu|ialah|didefinisikan)\b"
-
-
 def _definition_of(cands: list[Candidate], terms) -> Candidate | None:
-    alts = "|".join(re.escape(t) for t in terms if t)
-    if not alts:
+    pat = definition_pattern(terms, explanatory=False)
+    if pat is None:
         return None
-    pat = re.compile(
-        rf"^(?:\d+\.\s*|[a-z]\.\s*|-\s*)?[\"“']?(?:{alts}){_DEF_TAIL}|(?:{alts}) yang selanjutnya disingkat"
-    )
     return next((c for c in cands if pat.search(fold(c.sentence.text))), None)
 
 
@@ -124,7 +94,8 @@ def select(
         take(_definition_of(ranked, parsed.definition_terms))
     sides = comparison_sides(question)
     if sides:
-        alts = [_side_alternatives(side) for side in sides]
+        names = [_side_names(side) for side in sides]
+        alts = [[terms for terms in map(content_terms, side_names) if terms] for side_names in names]
         # A sentence that names both sides usually states the difference itself.
         both = next((c for c in ranked if all(_mentions(c.sentence.text, a) for a in alts)), None)
         take(both)
@@ -132,9 +103,8 @@ def select(
             after = next((c for c in cands if c.chunk_idx == both.chunk_idx and c.j == both.j + 1), None)
             if after is not None and any(_mentions(after.sentence.text, a) for a in alts):
                 take(after)
-        for side, a in zip(sides, alts, strict=True):
-            names = [side]
-            d = _definition_of(ranked, [fold(n) for n in names] + _expansion_names(side))
+        for side_names, a in zip(names, alts, strict=True):
+            d = _definition_of(ranked, [fold(n) for n in side_names])
             take(d or next((c for c in ranked if _mentions(c.sentence.text, a) and c not in chosen), None))
     seeds = list(chosen)
     while len(chosen) < max_sentences:

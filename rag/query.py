@@ -63,6 +63,24 @@ def definition_terms(question: str) -> tuple[str, ...]:
     return ()
 
 
+def definition_pattern(terms, explanatory: bool = True) -> re.Pattern | None:
+    """A sentence that defines one of `terms` (folded): "X adalah ...", "X yang selanjutnya disingkat ...".
+
+    `explanatory` also accepts the elucidation form ("yang dimaksud dengan X", "X dimaksudkan ...").
+    """
+    alts = "|".join(re.escape(t) for t in terms if t)
+    if not alts:
+        return None
+    verbs = "adalah|merupakan|yaitu|ialah|didefinisikan" + ("|dimaksudkan" if explanatory else "")
+    pattern = (
+        rf"^(?:\d+\.\s*|[a-z]\.\s*|-\s*)?[\"“']?(?:{alts})[\"”']?\s*(?:\(\w+\)\s*)?(?:{verbs})\b"
+        rf"|(?:{alts}) yang selanjutnya disingkat"
+    )
+    if explanatory:
+        pattern += rf"|yang dimaksud dengan [\"“]?(?:{alts})\b"
+    return re.compile(pattern)
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     original: str

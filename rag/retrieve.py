@@ -20,7 +20,7 @@ import numpy as np
 from rag.config import Settings
 from rag.embed import Embedder, make_embedder
 from rag.errors import IndexCorrupt, IndexMismatch, StoreUnavailable
-from rag.query import LAWS, ParsedQuery, locator_matches, parse_query
+from rag.query import LAWS, ParsedQuery, definition_pattern, locator_matches, parse_query
 from rag.store import Generation, chroma_client, get_collection, load_generation
 from rag.text import content_terms, fold, lexical_terms, stem, stopwords, tokenize
 from rag.types import SearchResult
@@ -62,6 +62,8 @@ class Signals:
     lexical: list[tuple[int, float]]
     sentence: list[tuple[int, float]]
     definition: list[tuple[int, float]] = field(default_factory=list)
+    q_terms: set[str] = field(default_factory=set)
+    """Content terms of the (standardised) question, for coverage."""
 
 
 class Retriever:
@@ -151,6 +153,18 @@ class Retriever:
         top = np.argsort(-best)[:n]
         return [(int(i), float(best[i])) for i in top if best[i] > -1.0]
 
+    def _term_weights(self, q_terms: set[str]) -> tuple[dict[str, float], float]:
+        weights = {t: self._idf.get(t, self._idf_unknown) for t in q_terms}
+        return weights, sum(weights.values())
+
+    def text_coverage(self, q_terms: set[str], text: str) -> float:
+        """IDF-weighted share of the question's content terms found in `text` (0..1)."""
+        weights, total = self._term_weights(q_terms)
+        if not total:
+            return 0.0
+        have = content_terms(text)
+        return sum(w for t, w in weights.items() if t in have) / total
+
     def coverage_many(self, q_terms: set[str], idxs: list[int]) -> np.ndarray:
         """IDF-weighted share of the question's content terms found in each chunk of `idxs` (0..1).
 
@@ -162,10 +176,8 @@ class Retriever:
         bm = self.generation.bm25
         indptr, indices = bm.scores["indptr"], bm.scores["indices"]
         cand = np.asarray(idxs)
-        total = 0.0
-        for t in q_terms:
-            w = self._idf.get(t, self._idf_unknown)
-            total += w
+        weights, total = self._term_weights(q_terms)
+        for t, w in weights.items():
             col = bm.vocab_dict.get(t)
             if col is None or col + 1 >= len(indptr):
                 continue
@@ -177,12 +189,7 @@ class Retriever:
         """Chunks with a sentence that defines the asked term ("X adalah ...", "yang dimaksud dengan X")."""
         if not parsed.definition_terms:
             return []
-        alts = "|".join(re.escape(t) for t in parsed.definition_terms)
-        pattern = re.compile(
-            rf"^(?:\d+\.\s*|[a-z]\.\s*|-\s*)?[\"“']?(?:{alts})[\"”']?\s*(?:\(\w+\)\s*)?"
-            rf"(?:adalah|merupakan|yaitu|ialah|didefinisikan|dimaksudkan)\b"
-            rf"|(?:{alts}) yang selanjutnya disingkat|yang dimaksud dengan [\"“]?(?:{alts})\b"
-        )
+        pattern = definition_pattern(parsed.definition_terms)
         best: dict[int, float] = {}
         for row, (chunk_idx, text) in enumerate(self._sentences_folded):
             if pattern.search(text):
@@ -243,7 +250,7 @@ class Retriever:
         t.embed_ms, t.dense_ms, t.lexical_ms = (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3
         t.extra["sentence_ms"] = (t4 - t3) * 1e3
         self.last_timings = t
-        return Signals(parsed, qvec, dense, lexical, sentence, definition)
+        return Signals(parsed, qvec, dense, lexical, sentence, definition, content_terms(parsed.lexical_text))
 
     def fuse(self, sig: Signals, settings: Settings | None = None) -> list[tuple[int, float]]:
         """Weighted reciprocal rank fusion plus law-reference bonuses, best first."""
@@ -265,14 +272,12 @@ class Retriever:
             else:
                 for rank, (idx, _) in enumerate(ranking):
                     fused[idx] = fused.get(idx, 0.0) + weight / (s.rrf_k + rank + 1)
-        if s.coverage_weight > 0 and fused:
-            q_terms = content_terms(sig.parsed.lexical_text)
-            if q_terms:
-                idxs = list(fused)
-                cover = sorted(zip(self.coverage_many(q_terms, idxs).tolist(), idxs, strict=True), reverse=True)
-                for rank, (c, idx) in enumerate(cover):
-                    if c > 0:
-                        fused[idx] += s.coverage_weight / (s.rrf_k + rank + 1)
+        if s.coverage_weight > 0 and fused and sig.q_terms:
+            idxs = list(fused)
+            cover = sorted(zip(self.coverage_many(sig.q_terms, idxs).tolist(), idxs, strict=True), reverse=True)
+            for rank, (c, idx) in enumerate(cover):
+                if c > 0:
+                    fused[idx] += s.coverage_weight / (s.rrf_k + rank + 1)
         if s.definitions_penalty > 0 and not sig.parsed.definition_terms:
             for idx in fused:
                 if self._is_definition_list[idx]:
@@ -287,8 +292,6 @@ class Retriever:
 
     def unknown_terms(self, text: str) -> list[str]:
         """Content words of `text` (stemmed) that occur in no passage of the index."""
-        from rag.text import stopwords
-
         stop = stopwords()
         out = []
         for tok in tokenize(text):
@@ -314,8 +317,7 @@ class Retriever:
             got = self.collection.get(ids=[self.chunks[i].chunk_id for i in missing], include=["embeddings"])
             for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
                 dense_s[self.generation.by_id[cid]] = float(np.dot(np.asarray(vec, dtype=np.float32), sig.qvec))
-        q_terms = content_terms(sig.parsed.lexical_text)
-        covers = self.coverage_many(q_terms, [i for i, _ in order]).tolist()
+        covers = self.coverage_many(sig.q_terms, [i for i, _ in order]).tolist()
         results = []
         for (i, score), cover in zip(order, covers, strict=True):
             d = dense_s.get(i, 0.0)
