@@ -91,6 +91,9 @@ class Answerer:
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
         reason = self._gate(q, parsed, q_terms, cands, results)
+        if sig.repairs:  # tell the reader what was searched instead of the misspelled words
+            fixed = ", ".join(f"{typo} → {word}" for typo, word in sig.repairs.items())
+            notice = " ".join(filter(None, [notice, f"Ejaan disesuaikan untuk pencarian: {fixed}."]))
         base = {
             "question": q,
             "retrieved": tuple(results),
@@ -128,7 +131,7 @@ class Answerer:
 
     def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult]) -> str | None:
         """None to answer, or the reason to abstain."""
-        std = parse_query(q).dense_text
+        std = parse_query(self.retriever.speller.correct(q)[0]).dense_text
         ev = question_checks(parsed, self.retriever.unknown_terms(re.sub(r"\(.*?\)", " ", std)))
         if not ev.answer:
             return ev.reason
@@ -253,6 +256,7 @@ def answer_to_json(ans: Answer) -> dict:
         "answer": ans.text,
         "abstained": ans.abstained,
         "engine": ans.engine,
+        "notice": ans.notice,
         "citations": [cit(c) for c in ans.citations],
         "retrieved": [result_to_json(r) for r in ans.retrieved],
         "timings": ans.timings,

@@ -21,6 +21,7 @@ from rag.config import Settings
 from rag.embed import Embedder, make_embedder
 from rag.errors import IndexCorrupt, IndexMismatch, StoreUnavailable
 from rag.query import LAWS, ParsedQuery, definition_pattern, locator_matches, parse_query
+from rag.spelling import Speller
 from rag.store import Generation, chroma_client, get_collection, load_generation
 from rag.text import content_terms, fold, lexical_terms, stem, stopwords, tokenize
 from rag.types import SearchResult
@@ -64,6 +65,8 @@ class Signals:
     definition: list[tuple[int, float]] = field(default_factory=list)
     q_terms: set[str] = field(default_factory=set)
     """Content terms of the (standardised) question, for coverage."""
+    repairs: dict[str, str] = field(default_factory=dict)
+    """Misspelled words of the query and the corpus words searched instead."""
 
 
 class Retriever:
@@ -99,6 +102,7 @@ class Retriever:
         n = max(int(bm.scores["num_docs"]), 1)
         self._idf = {t: math.log((n + 1) / (df[i] + 0.5)) for t, i in bm.vocab_dict.items() if i < len(df)}
         self._idf_unknown = math.log((n + 1) / 0.5)
+        self.speller = Speller(self._idf)
         offsets = np.asarray(self.generation.sentence_offsets, dtype=np.int64)
         n_sent = self.generation.sentence_vectors.shape[0]
         # reduceat needs valid start indices; chunks without sentences are masked out afterwards.
@@ -234,6 +238,7 @@ class Retriever:
         """Everything fusion needs, computed once: handy for tuning weights without re-querying."""
         s = self.settings
         t = Timings()
+        query, repairs = self.speller.correct(query)
         parsed = parse_query(query)
         t0 = time.perf_counter()
         qvec = self.embedder.embed_query(parsed.dense_text)
@@ -250,7 +255,8 @@ class Retriever:
         t.embed_ms, t.dense_ms, t.lexical_ms = (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3
         t.extra["sentence_ms"] = (t4 - t3) * 1e3
         self.last_timings = t
-        return Signals(parsed, qvec, dense, lexical, sentence, definition, content_terms(parsed.lexical_text))
+        q_terms = content_terms(parsed.lexical_text)
+        return Signals(parsed, qvec, dense, lexical, sentence, definition, q_terms, repairs)
 
     def fuse(self, sig: Signals, settings: Settings | None = None) -> list[tuple[int, float]]:
         """Weighted reciprocal rank fusion plus law-reference bonuses, best first."""

@@ -166,6 +166,34 @@ def stem(token: str) -> str:
     return _stemmer().stem(token) or token
 
 
+@lru_cache(maxsize=1)
+def root_words() -> frozenset[str]:
+    """Sastrawi's dictionary of standard Indonesian root words (about 30k, shipped with the package)."""
+    from importlib import resources
+
+    text = resources.files("Sastrawi.Stemmer").joinpath("data/kata-dasar.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip())
+
+
+def edit_distance_le1(a: str, b: str) -> bool:
+    """True when `a` becomes `b` by at most one insertion, deletion, substitution or adjacent swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if la > lb:
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]
+
+
 LEXICAL_VERSION = 3
 """Bump when lexical_terms changes: indexes built with another version are rebuilt by ingest."""
 
