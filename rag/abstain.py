@@ -6,7 +6,10 @@ ones, so the gate combines transparent checks (each returns a reason, shown in l
 - the question tries to override instructions ("abaikan instruksi sebelumnya ...");
 - it names a regulation the corpus does not hold ("Permensos 16/2020");
 - it asks about the present ("saat ini", "sekarang"): a fixed corpus cannot know;
-- it uses content words that occur nowhere in the corpus (after stemming);
+- it uses content words that occur nowhere in the corpus (after stemming and typo repair): an unknown
+  name ("DTKS"), a standard Indonesian root word the sources never use ("sanksi *pidana*", "*cuti*
+  melahirkan": the question presupposes something the sources do not cover), or mostly unknown words;
+  a lone derived or informal word ("meluncurkan", "ngasih") is tolerated;
 - "berapa" / "kapan" questions need a sentence with a number / a date among the best sentences;
 - ordinals ("pertama", "terakhir") must appear in the supporting sentence;
 - the best sentence must cover enough of the question's IDF-weighted terms and the best passage must be
@@ -19,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from rag.query import ParsedQuery
-from rag.text import content_terms, fold, stem, tokenize
+from rag.text import content_terms, fold, root_words, stem, tokenize
 
 INJECTION = re.compile(
     r"\b(abaikan|lupakan|acuhkan|hiraukan)\b.{0,40}\b(instruksi|perintah|aturan|arahan|sistem)\b"
@@ -109,15 +112,17 @@ def question_checks(parsed: ParsedQuery, unknown_terms: list[str]) -> Evidence:
     if _NOW.search(q):
         return Evidence(False, "pertanyaan tentang keadaan terkini; korpus bersifat tetap")
     if unknown_terms and not is_english(q):
-        # An unknown name ("Poltekesos", "DTKS", "Freud") or a question made mostly of unknown words
-        # ("resep rendang") is about something the corpus lacks; one unfamiliar verb is not.
+        # An unknown name ("Poltekesos", "DTKS", "Freud"), a dictionary word the sources never use
+        # ("pidana"), or a question made mostly of unknown words ("resep rendang") is about something the
+        # corpus lacks; one unfamiliar derived or informal word ("meluncurkan") is not.
         names = [
             t
             for t in unknown_terms
             if re.search(rf"\b{re.escape(t)}\b", q) is None or re.search(rf"\b[A-Z]\w*{re.escape(t[1:])}\b", q)
         ]
         n_content = max(len(content_terms(q)), 1)
-        if names or len(unknown_terms) / n_content >= 1 / 3:
+        absent = [t for t in unknown_terms if t in root_words()]
+        if names or absent or len(unknown_terms) / n_content >= 1 / 2:
             return Evidence(False, "kata tidak dikenal korpus: " + ", ".join(unknown_terms[:3]))
     return Evidence(True)
 
