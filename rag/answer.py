@@ -158,7 +158,7 @@ class Answerer:
             seeds = chosen[:1]
         else:
             chosen, seeds = extractive.select(cands, parsed, q, self.settings.max_answer_sentences)
-        full = extractive.order(extractive.with_context(chosen, cands), seeds)
+        full = extractive.order(extractive.with_context(chosen, cands), seeds, lead_first=bool(parsed.definition_terms))
         text = extractive.render(full)
         # Sentences are known exactly here; no need to re-split the rendered text.
         pre = [(re.sub(r"\s+", " ", c.sentence.text).strip(), (c.n,)) for c in full]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.query import ParsedQuery, definition_pattern, parse_query
+from rag.query import LAWS, ParsedQuery, definition_pattern, parse_query
 from rag.text import content_terms, fold
 from rag.types import SearchResult, Sentence
 
@@ -33,6 +33,7 @@ class Candidate:
     score: float
     vec: np.ndarray
     sim: float = 0.0
+    from_law: bool = False
 
 
 def comparison_sides(question: str) -> tuple[str, str] | None:
@@ -53,7 +54,7 @@ def score_candidates(retriever, results: list[SearchResult], qvec: np.ndarray, q
             cover = retriever.text_coverage(q_terms, sent.text)
             # Passage rank matters a little: the fused ranking saw more evidence than one sentence.
             score = sim + 0.15 * cover - 0.01 * (n - 1)
-            out.append(Candidate(n, idx, j, sent, score, vec, sim))
+            out.append(Candidate(n, idx, j, sent, score, vec, sim, r.chunk.source_id in LAWS))
     return out
 
 
@@ -67,11 +68,23 @@ def _mentions(text: str, alts: list[set[str]]) -> bool:
     return any(a <= have for a in alts)
 
 
-def _definition_of(cands: list[Candidate], terms) -> Candidate | None:
+def _informative(c: Candidate) -> bool:
+    """Long enough to say something, and not a question the source asks its reader ("siapa pekerja sosial
+    itu?"): such sentences answer nothing."""
+    text = c.sentence.text.strip().rstrip("\"”'")
+    return len(text.split()) >= 4 and not text.endswith("?")
+
+
+def _definition_of(cands: list[Candidate], terms, prefer_law: bool = False) -> Candidate | None:
+    """The best-ranked sentence defining one of `terms`; with `prefer_law`, a law's own definition
+    (UU ... Pasal 1) wins over an article that quotes or paraphrases it."""
     pat = definition_pattern(terms, explanatory=False)
     if pat is None:
         return None
-    return next((c for c in cands if pat.search(fold(c.sentence.text))), None)
+    found = [c for c in cands if pat.search(fold(c.sentence.text))]
+    if prefer_law:
+        found.sort(key=lambda c: not c.from_law)  # stable: rank order within each group
+    return found[0] if found else None
 
 
 def select(
@@ -91,7 +104,10 @@ def select(
             chosen.append(c)
 
     if parsed.definition_terms:
-        take(_definition_of(ranked, parsed.definition_terms))
+        # "apa itu X?" is answered first with the law's definition when one was retrieved; "apa definisi X
+        # menurut Siporin?" keeps the retriever's order, which follows the named author.
+        prefer_law = not re.search(r"\b(menurut|versi|kata|ala)\b", fold(question)) or bool(parsed.laws)
+        take(_definition_of(ranked, parsed.definition_terms, prefer_law))
     sides = comparison_sides(question)
     if sides:
         names = [_side_names(side) for side in sides]
@@ -105,12 +121,13 @@ def select(
                 take(after)
         for side_names, a in zip(names, alts, strict=True):
             d = _definition_of(ranked, [fold(n) for n in side_names])
-            take(d or next((c for c in ranked if _mentions(c.sentence.text, a) and c not in chosen), None))
+            side = (c for c in ranked if _mentions(c.sentence.text, a) and c not in chosen and _informative(c))
+            take(d or next(side, None))
     seeds = list(chosen)
     while len(chosen) < max_sentences:
         best, best_val = None, -1e9
         for c in ranked[:40]:
-            if c in chosen or len(c.sentence.text.split()) < 4:
+            if c in chosen or not _informative(c):
                 continue
             redundancy = max((float(c.vec @ o.vec) for o in chosen), default=0.0)
             val = lam * c.score - (1 - lam) * redundancy
@@ -171,15 +188,29 @@ def with_context(chosen: list[Candidate], cands: list[Candidate], max_items: int
     return out
 
 
-def order(chosen: list[Candidate], seeds: list[Candidate]) -> list[Candidate]:
+def order(chosen: list[Candidate], seeds: list[Candidate], lead_first: bool = False) -> list[Candidate]:
     """Passages of seeded sentences (definition, comparison sides) first, then by passage rank;
-    within a passage, sentences keep their order in the source."""
-    seed_n = []
+    within a passage, sentences keep their order in the source. With `lead_first` (a definition), the
+    first seed opens the answer even when its passage has chosen sentences before it: the sentences that
+    lead straight into it (a list's introduction) stay before it, the earlier ones move after it."""
+    rank: dict[int, int] = {}
     for c in seeds:
-        if c.n not in seed_n:
-            seed_n.append(c.n)
-    rank = {n: i for i, n in enumerate(seed_n)}
-    return sorted(chosen, key=lambda c: (rank.get(c.n, len(rank)), c.n if c.n not in rank else 0, c.j))
+        rank.setdefault(c.n, len(rank))
+    start: dict[int, int] = {}  # passage -> first sentence that stays in front
+    if lead_first and seeds:
+        lead = seeds[0]
+        js = {c.j for c in chosen if c.n == lead.n}
+        j = lead.j
+        while j - 1 in js:
+            j -= 1
+        start[lead.n] = j
+
+    def key(c: Candidate):
+        if c.n in rank:
+            return (rank[c.n], 0, c.j < start.get(c.n, 0), c.j)
+        return (len(rank), c.n, False, c.j)
+
+    return sorted(chosen, key=key)
 
 
 def render(cands: list[Candidate]) -> str:

@@ -279,3 +279,24 @@ def test_abstains_when_the_question_presupposes_what_the_sources_never_mention(a
 )
 def test_informal_or_derived_words_do_not_cause_abstention(answerer, question):
     assert not answerer.answer(question).abstained
+
+
+def test_law_definition_opens_the_answer(answerer):
+    # An article quotes the same definition and ranks higher; the law's own Pasal 1 must lead.
+    ans = answerer.answer("apa itu kesejahteraan sosial?")
+    _assert_grounded(ans)
+    first_two = " ".join(s.text for s in ans.sentences[:2])
+    assert "Kesejahteraan Sosial adalah kondisi terpenuhinya" in first_two
+    lead = ans.retrieved[ans.sentences[0].citations[0] - 1].chunk
+    assert lead.locator == "UU 11/2009 Pasal 1 angka 1"
+
+
+def test_named_author_keeps_the_authors_definition(answerer):
+    ans = answerer.answer("Apa definisi pekerjaan sosial menurut Max Siporin?")
+    assert ans.citations[0].chunk.source_id == "blogspot-pengertian-tujuan-fungsi"
+
+
+def test_rhetorical_questions_in_sources_are_not_answer_sentences(answerer):
+    for question in ("apa itu pekerja sosial?", "siapa pekerja sosial itu?", "apa beda peksos dan relawan?"):
+        ans = answerer.answer(question)
+        assert not any(s.text.rstrip("\"”'").endswith("?") for s in ans.sentences), ans.text

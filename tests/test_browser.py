@@ -140,3 +140,17 @@ def test_document_browser_shows_law_structure(served_app, browser):
     text = _wait(lambda: browser.find_element(By.ID, "document-text").text)
     assert text.strip()
     browser.save_screenshot(str(ARTIFACTS / "04-dokumen.png"))
+
+
+def test_typo_repair_is_shown_above_the_answer(served_app, browser):
+    from selenium.webdriver.common.by import By
+
+    url, _ = served_app
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.get(url)
+    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#question textarea"))
+    _ask(browser, "apa itu kesejahteran sosial?", 1)
+    last = browser.find_elements(By.CSS_SELECTOR, "#chat .message-row")[-1].text
+    assert "Ejaan disesuaikan untuk pencarian: kesejahteran → kesejahteraan" in last
+    assert _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#chat a.cite"))
+    browser.save_screenshot(str(ARTIFACTS / "06-ejaan-disesuaikan.png"))
