@@ -16,6 +16,7 @@ from rag.query import LAWS, ParsedQuery, definition_pattern, parse_query
 from rag.text import content_terms, fold
 from rag.types import SearchResult, Sentence
 
+_NUMBERED_DEFINITION = re.compile(r"^\d+\.\s+[^.]{1,80}?\s+(?:adalah|yang selanjutnya disingkat)\b")
 _LIST_ITEM = re.compile(r"^(?:[a-z]|\d+)\.\s|^\(\d+\)\s|^-\s")
 _COMPARE = re.compile(
     r"\b(?:beda(?:nya)?|perbedaan|membedakan|bedanya|difference between)\s+(?:antara\s+)?(?P<x>.+?)\s+"
@@ -124,10 +125,17 @@ def select(
             side = (c for c in ranked if _mentions(c.sentence.text, a) and c not in chosen and _informative(c))
             take(d or next(side, None))
     seeds = list(chosen)
+    own = definition_pattern(parsed.definition_terms) if parsed.definition_terms else None
+
+    def other_definition(c: Candidate) -> bool:
+        """For "apa itu X", a law's definition of another term (the next item of Pasal 1) is noise."""
+        text = fold(c.sentence.text)
+        return own is not None and bool(_NUMBERED_DEFINITION.match(text)) and not own.search(text)
+
     while len(chosen) < max_sentences:
         best, best_val = None, -1e9
         for c in ranked[:40]:
-            if c in chosen or not _informative(c):
+            if c in chosen or not _informative(c) or other_definition(c):
                 continue
             redundancy = max((float(c.vec @ o.vec) for o in chosen), default=0.0)
             val = lam * c.score - (1 - lam) * redundancy

@@ -300,3 +300,10 @@ def test_rhetorical_questions_in_sources_are_not_answer_sentences(answerer):
     for question in ("apa itu pekerja sosial?", "siapa pekerja sosial itu?", "apa beda peksos dan relawan?"):
         ans = answerer.answer(question)
         assert not any(s.text.rstrip("\"”'").endswith("?") for s in ans.sentences), ans.text
+
+
+def test_definition_answer_leaves_out_definitions_of_other_terms(answerer):
+    ans = answerer.answer("Apa arti keberfungsian sosial?")
+    _assert_grounded(ans)
+    assert ans.sentences[0].text.startswith("3. Keberfungsian Sosial adalah")
+    assert "Pencegahan Disfungsi Sosial adalah" not in ans.text  # Pasal 1 angka 4: another term
