@@ -1,4 +1,4 @@
-"""python -m eval [retrieval] | beir | tune | calibrate — see --help of each."""
+"""python -m eval [retrieval] | beir | answers | probes | tune | calibrate — see --help of each."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--split", default="test", choices=["dev", "test", "all"])
     a.add_argument("--engine", default="extractive")
     a.add_argument("--json", action="store_true")
+    pr = sub.add_parser("probes", help="gerbang abstain pada pertanyaan gaya mahasiswa dan jebakan dekat topik")
+    pr.add_argument("--json", action="store_true")
     sub.add_parser("calibrate", help="kalibrasi sinyal relevansi pada split dev (menulis rag/resources)")
     t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
     t.add_argument("--json", action="store_true")
@@ -123,6 +125,23 @@ def cmd_answers(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_probes(args, settings: Settings) -> int:
+    from eval.probes import evaluate_probes, load_probes
+    from rag.answer import Answerer
+
+    result = evaluate_probes(Answerer(settings, _retriever(settings)), load_probes())
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    print(" ".join(f"{k}={v}" for k, v in result.items() if k not in ("rows", "by_style")))
+    for style, v in result["by_style"].items():
+        print(f"  {style:<12} {v['as_expected']}/{v['n']} sesuai harapan")
+    for r in result["rows"]:
+        if r["abstained"] != (r["expect"] == "abstain"):
+            print(f"  {'ABSTAIN-SALAH' if r['abstained'] else 'TIDAK-ABSTAIN'} {r['question']}")
+    return 0
+
+
 def cmd_calibrate(args, settings: Settings) -> int:
     from eval.calibrate import fit, write
 
@@ -153,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         "tune": cmd_tune,
         "answers": cmd_answers,
         "calibrate": cmd_calibrate,
+        "probes": cmd_probes,
     }
     return commands[args.command](args, settings)
 

@@ -307,3 +307,16 @@ def test_definition_answer_leaves_out_definitions_of_other_terms(answerer):
     _assert_grounded(ans)
     assert ans.sentences[0].text.startswith("3. Keberfungsian Sosial adalah")
     assert "Pencegahan Disfungsi Sosial adalah" not in ans.text  # Pasal 1 angka 4: another term
+
+
+def test_probe_floor(answerer):
+    """CI floor from measurement (eval/probes.jsonl: false abstention 0/77 on informal, misspelled and
+    freely worded questions; 15/18 on-topic traps abstain; every answer grounded)."""
+    from eval.probes import evaluate_probes, load_probes
+
+    r = evaluate_probes(answerer, load_probes())
+    assert r["ungrounded"] == 0
+    assert r["false_abstention"] <= 0.05, [
+        x["question"] for x in r["rows"] if x["abstained"] and x["expect"] == "answer"
+    ]
+    assert r["trap_abstention"] >= 0.75, r["trap_abstention"]

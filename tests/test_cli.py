@@ -45,6 +45,8 @@ def test_eval_cli_retrieval_and_answers(full_index, capsys, monkeypatch):
     assert eval_main(["answers", "--split", "dev", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["invalid_citations"] == 0 and result["abstention_accuracy"] == 1.0
+    assert eval_main(["probes"]) == 0
+    assert "false_abstention=" in capsys.readouterr().out
 
 
 def test_eval_beir_on_a_tiny_dataset(tmp_path, embedder, monkeypatch):
