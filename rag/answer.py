@@ -18,6 +18,7 @@ from rag.errors import LLMUnavailable
 from rag.llm import ENGINES, complete, make_chat_model, stream_chat
 from rag.prompts import NOT_FOUND, format_history, format_passages, render_prompt
 from rag.query import parse_query
+from rag.text import normalize_whitespace
 from rag.types import Answer, Citation, SearchResult
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ ABSTAIN_TEXT = NOT_FOUND
 def clean_question(raw: str) -> tuple[str, str | None]:
     """Strip control characters and cap the length; returns (question, notice for the user)."""
     text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in raw or "")
-    text = re.sub(r"\s+", " ", text).strip()
+    text = normalize_whitespace(text)
     if len(text) > MAX_QUESTION_CHARS:
         cut = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
         notice = f"Pertanyaan terlalu panjang ({len(text)} karakter); hanya {len(cut)} karakter pertama yang dipakai."
@@ -161,7 +162,7 @@ class Answerer:
         full = extractive.order(extractive.with_context(chosen, cands), seeds, lead_first=bool(parsed.definition_terms))
         text = extractive.render(full)
         # Sentences are known exactly here; no need to re-split the rendered text.
-        pre = [(re.sub(r"\s+", " ", c.sentence.text).strip(), (c.n,)) for c in full]
+        pre = [(normalize_whitespace(c.sentence.text), (c.n,)) for c in full]
         return self._finish(text, results, base, t0, t1, pre)
 
     def _generative(self, q, history, engine, cands, parsed, results, base, t0, t1) -> Iterator:
@@ -232,10 +233,11 @@ class Answerer:
 
 def _quote_spans(chunk, quotes: list[str]) -> list[tuple[int, int]]:
     """Absolute spans of the chunk's sentences that a quote reproduces (for highlighting)."""
+    quotes = [re.sub(r"\s+", " ", q) for q in quotes]
     out = []
     for s in chunk.sentences:
-        norm = re.sub(r"\s+", " ", s.text).strip()
-        if any(norm and (norm in re.sub(r"\s+", " ", q) or re.sub(r"\s+", " ", q) in norm) for q in quotes):
+        norm = normalize_whitespace(s.text)
+        if norm and any(norm in q or q in norm for q in quotes):
             out.append((s.start, s.end))
     return out
 

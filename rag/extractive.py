@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.query import LAWS, ParsedQuery, definition_pattern, parse_query
-from rag.text import content_terms, fold
+from rag.text import content_terms, fold, normalize_whitespace
 from rag.types import SearchResult, Sentence
 
 _NUMBERED_DEFINITION = re.compile(r"^\d+\.\s+[^.]{1,80}?\s+(?:adalah|yang selanjutnya disingkat)\b")
@@ -132,10 +132,11 @@ def select(
         text = fold(c.sentence.text)
         return own is not None and bool(_NUMBERED_DEFINITION.match(text)) and not own.search(text)
 
+    eligible = [c for c in ranked[:40] if _informative(c) and not other_definition(c)]
     while len(chosen) < max_sentences:
         best, best_val = None, -1e9
-        for c in ranked[:40]:
-            if c in chosen or not _informative(c) or other_definition(c):
+        for c in eligible:
+            if c in chosen:
                 continue
             redundancy = max((float(c.vec @ o.vec) for o in chosen), default=0.0)
             val = lam * c.score - (1 - lam) * redundancy
@@ -227,7 +228,7 @@ def render(cands: list[Candidate]) -> str:
     prev: Candidate | None = None
     in_list = False
     for c in cands:
-        text = re.sub(r"\s+", " ", c.sentence.text).strip()
+        text = normalize_whitespace(c.sentence.text)
         follows = prev is not None and prev.chunk_idx == c.chunk_idx and prev.j == c.j - 1
         in_list = bool(_LIST_ITEM.match(text)) and follows and (in_list or prev.sentence.text.rstrip().endswith(":"))
         if in_list:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
-from rag.text import fold
+from rag.text import fold, read_resource_tsv
 
 # Law aliases -> (source_id, short name used in locators).
 LAWS = {
@@ -96,31 +95,21 @@ class ParsedQuery:
     """Terms a definition question asks about ("apa itu X?")."""
 
 
-def _read_tsv(name: str) -> list[list[str]]:
-    text = resources.files("rag.resources").joinpath(name).read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        rows.append(line.split("\t"))
-    return rows
-
-
 @lru_cache(maxsize=1)
 def informal_map() -> dict[str, str]:
-    return {r[0].strip().lower(): (r[1].strip() if len(r) > 1 else "") for r in _read_tsv("informal.tsv")}
+    return {r[0].strip().lower(): (r[1].strip() if len(r) > 1 else "") for r in read_resource_tsv("informal.tsv")}
 
 
 @lru_cache(maxsize=1)
 def english_map() -> dict[str, str]:
-    return {r[0].strip().lower(): r[1].strip() for r in _read_tsv("english.tsv") if len(r) > 1}
+    return {r[0].strip().lower(): r[1].strip() for r in read_resource_tsv("english.tsv") if len(r) > 1}
 
 
 @lru_cache(maxsize=1)
 def abbreviations() -> list[tuple[re.Pattern, str]]:
     """(pattern for the abbreviation as a whole word or phrase, expansion), longest first."""
     out = []
-    for row in _read_tsv("singkatan.tsv")[1:]:  # first row is the header
+    for row in read_resource_tsv("singkatan.tsv")[1:]:  # first row is the header
         if len(row) < 2 or not row[1].strip():
             continue
         expansion = re.sub(r"\s*\(.*?\)", "", row[1]).strip()

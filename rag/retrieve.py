@@ -23,7 +23,7 @@ from rag.errors import IndexCorrupt, IndexMismatch, StoreUnavailable
 from rag.query import LAWS, ParsedQuery, definition_pattern, locator_matches, parse_query
 from rag.spelling import Speller
 from rag.store import Generation, chroma_client, get_collection, load_generation
-from rag.text import content_terms, fold, lexical_terms, stem, stopwords, tokenize
+from rag.text import content_terms, fold, lexical_terms, stopwords, tokenize
 from rag.types import SearchResult
 
 log = logging.getLogger(__name__)
@@ -299,14 +299,11 @@ class Retriever:
     def unknown_terms(self, text: str) -> list[str]:
         """Content words of `text` (stemmed) that occur in no passage of the index."""
         stop = stopwords()
-        out = []
-        for tok in tokenize(text):
-            if tok in stop or len(tok) < 4 or tok.isdigit():
-                continue
-            key = "~" + stem(tok)
-            if key not in self._idf and tok not in self._idf:
-                out.append(tok)
-        return out
+        return [
+            tok
+            for tok in tokenize(text)
+            if tok not in stop and len(tok) >= 4 and not tok.isdigit() and not self.speller.known(tok)
+        ]
 
     def sentence_vector(self, chunk_idx: int, j: int) -> np.ndarray:
         return self.generation.sentence_vectors[self.generation.sentence_offsets[chunk_idx] + j]

@@ -147,13 +147,17 @@ def _stemmer():
     return StemmerFactory().create_stemmer()
 
 
-@lru_cache(maxsize=1)
-def _stem_overrides() -> dict[str, str]:
+def read_resource_tsv(name: str) -> list[list[str]]:
+    """Rows of a tab-separated file in rag/resources, without blank and comment (#) lines."""
     from importlib import resources
 
-    text = resources.files("rag.resources").joinpath("stem_overrides.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return {r[0].strip(): r[1].strip() for r in rows if len(r) == 2}
+    text = resources.files("rag.resources").joinpath(name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _stem_overrides() -> dict[str, str]:
+    return {r[0].strip(): r[1].strip() for r in read_resource_tsv("stem_overrides.tsv") if len(r) == 2}
 
 
 @lru_cache(maxsize=200_000)
