@@ -11,7 +11,10 @@ ones, so the gate combines transparent checks (each returns a reason, shown in l
   melahirkan": the question presupposes something the sources do not cover), or mostly unknown words;
   a lone derived or informal word ("meluncurkan", "ngasih") is tolerated;
 - "berapa" / "kapan" questions need a sentence with a number / a date among the best sentences;
-- ordinals ("pertama", "terakhir") must appear in the supporting sentence;
+- ordinals ("pertama", "terakhir") and superlatives ("paling banyak", "terbesar") must appear in the
+  supporting sentences;
+- the first two things the question names must appear together somewhere in the sources ("sanksi bagi
+  klien": the law sanctions pekerja sosial, never klien; see rag.cooccur);
 - the best sentence must cover enough of the question's IDF-weighted terms and the best passage must be
   close enough (thresholds set on eval dev data).
 """
@@ -22,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from rag.query import ParsedQuery
-from rag.text import content_terms, fold, root_words, stem, tokenize
+from rag.text import content_terms, fold, root_words, stem, stopwords, tokenize
 
 INJECTION = re.compile(
     r"\b(abaikan|lupakan|acuhkan|hiraukan)\b.{0,40}\b(instruksi|perintah|aturan|arahan|sistem)\b"
@@ -37,6 +40,9 @@ _REGULATION = re.compile(
     re.I,
 )
 _NOW = re.compile(r"\b(saat ini|sekarang|terkini|terbaru|tahun ini|hari ini|current|currently|now)\b", re.I)
+_SUPERLATIVE = re.compile(
+    r"\bpaling\s+(\w+)|\bter(banyak|besar|kecil|sedikit|tinggi|rendah|tua|muda|lama|cepat|murah|mahal|populer)\b"
+)
 _ORDINAL = re.compile(r"\b(pertama|terakhir|kedua|ketiga|first|last)\b", re.I)
 _MONTHS = r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
 _DATE = re.compile(rf"\b(\d{{1,2}}\s+({_MONTHS})\s+\d{{4}}|({_MONTHS})\s+\d{{4}}|tahun\s+\d{{4}}|\d{{4}})\b", re.I)
@@ -127,6 +133,74 @@ def question_checks(parsed: ParsedQuery, unknown_terms: list[str]) -> Evidence:
     return Evidence(True)
 
 
+# Words that frame a question without naming what it is about ("bentuk sanksi", "cara mendaftar").
+_FRAME_WORDS = {
+    "bentuk",
+    "jenis",
+    "macam",
+    "contoh",
+    "cara",
+    "hal",
+    "singkatan",
+    "kepanjangan",
+    "istilah",
+    "pengertian",
+    "definisi",
+    "arti",
+    "maksud",
+    "aja",
+    "sih",
+    "dong",
+    "tolong",
+    "ya",
+    "nggak",
+    "gak",
+    "tuh",
+    "emang",
+    "kayak",
+    "gimana",
+}
+_COMPARISON = re.compile(r"\b(beda|bedanya|perbedaan|membedakan|dibandingkan|versus|vs)\b")
+
+
+# "apa / siapa / berapa / mana" ask for a thing the sources must name; "bagaimana / mengapa" ask for an
+# explanation, whose wording ("status relawan", "kedudukan") the sources need not share.
+_ASKS_FOR_A_THING = re.compile(r"\b(apa|apakah|siapa|siapakah|berapa|mana|manakah)\b")
+_VERB_PREFIX = re.compile(r"^(?:me[mn]?|meng|meny|di|ber|ter|memper|diper)(?=\w{3})")
+
+
+def _is_derived_verb(tok: str) -> bool:
+    """An affixed verb ("dibutuhkan", "mendefinisikan", "melaksanakan"): it says what is done, not to what."""
+    return bool(_VERB_PREFIX.match(tok)) and stem(tok) != tok and stem(tok) in root_words()
+
+
+def relation_check(std_question: str, cooc) -> Evidence:
+    """The first two things the question names must appear together somewhere in the sources.
+
+    `std_question` is the question after typo repair and informal-word standardisation; `cooc` a
+    rag.cooccur.Cooccurrence. Words the corpus lacks altogether are left to question_checks; English
+    questions, comparisons (two things the sources may treat apart) and Pasal references are not checked.
+    """
+    q = fold(std_question)
+    if is_english(q) or _COMPARISON.search(q) or re.search(r"\bpasal\b", q) or not _ASKS_FOR_A_THING.search(q):
+        return Evidence(True)
+    stop, seen, things = stopwords(), set(), []
+    for tok in tokenize(q):
+        if tok in stop or tok in _FRAME_WORDS or len(tok) < 3 or tok.isdigit() or stem(tok) in seen:
+            continue
+        if _is_derived_verb(tok):
+            continue
+        seen.add(stem(tok))
+        if cooc.known(tok):
+            things.append(tok)
+        if len(things) == 2:
+            break
+    if len(things) == 2 and not cooc.together(*things):
+        return Evidence(False, f"sumber tidak pernah membahas '{things[0]}' bersama '{things[1]}'")
+    return Evidence(True)
+
+
+_TIME_UNITS = {"tahun", "bulan", "minggu", "hari", "jam", "menit"}
 _CONDITION = re.compile(r"\b(boleh|dapat|bisa|harus|wajib|perlu|berlaku|tidak berlaku)\b")
 
 
@@ -148,7 +222,10 @@ def answer_type_checks(question: str, sentences: list[str], relevant: list[bool]
             plain = _LEGAL_REF.sub(" ", s)
             digits = set(re.findall(r"\d+", plain))
             new_number = (digits - q_numbers) if digits else _has_number(plain)
-            return bool(new_number) and (not focus or focus in {stem(t) for t in tokenize(s)})
+            words = {stem(t) for t in tokenize(s)}
+            # "berapa lama" asks for a duration: "paling lambat 2 (dua) tahun" answers it without "lama"
+            names_it = focus in words or (focus == "lama" and bool(words & _TIME_UNITS))
+            return bool(new_number) and (not focus or names_it)
 
         if not any(carries(s) for s in on_topic):
             return Evidence(False, "pertanyaan 'berapa' tetapi tidak ada angka di kalimat sumber yang relevan")
@@ -158,4 +235,9 @@ def answer_type_checks(question: str, sentences: list[str], relevant: list[bool]
     m = _ORDINAL.search(q)
     if m and m.group(1).lower() not in fold(joined):
         return Evidence(False, f"kata '{m.group(1)}' tidak didukung sumber")
+    m = _SUPERLATIVE.search(q)
+    if m:
+        adjective = m.group(1) or m.group(2)
+        if not re.search(rf"\b(paling\s+{adjective}|ter{adjective})\b", fold(joined)):
+            return Evidence(False, f"perbandingan 'paling {adjective}' tidak didukung sumber")
     return Evidence(True)

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from rag import extractive
-from rag.abstain import answer_type_checks, question_checks
+from rag.abstain import answer_type_checks, question_checks, relation_check
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
@@ -132,8 +132,11 @@ class Answerer:
 
     def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult]) -> str | None:
         """None to answer, or the reason to abstain."""
-        std = parse_query(self.retriever.speller.correct(q)[0]).dense_text
-        ev = question_checks(parsed, self.retriever.unknown_terms(re.sub(r"\(.*?\)", " ", std)))
+        std = re.sub(r"\(.*?\)", " ", parse_query(self.retriever.speller.correct(q)[0]).dense_text)
+        ev = question_checks(parsed, self.retriever.unknown_terms(std))
+        if not ev.answer:
+            return ev.reason
+        ev = relation_check(std, self.retriever.cooccurrence)
         if not ev.answer:
             return ev.reason
         if not cands:

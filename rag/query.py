@@ -106,8 +106,8 @@ def english_map() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def abbreviations() -> list[tuple[re.Pattern, str]]:
-    """(pattern for the abbreviation as a whole word or phrase, expansion), longest first."""
+def abbreviation_table() -> list[tuple[str, str]]:
+    """(abbreviation folded, expansion), longest abbreviation first."""
     out = []
     for row in read_resource_tsv("singkatan.tsv")[1:]:  # first row is the header
         if len(row) < 2 or not row[1].strip():
@@ -118,7 +118,13 @@ def abbreviations() -> list[tuple[re.Pattern, str]]:
             if len(key) >= 2:
                 out.append((key, expansion))
     out.sort(key=lambda kv: -len(kv[0]))
-    return [(re.compile(r"(?<!\w)" + re.escape(k) + r"(?!\w)"), e) for k, e in out]
+    return out
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> list[tuple[re.Pattern, str]]:
+    """(pattern for the abbreviation as a whole word or phrase, expansion), longest first."""
+    return [(re.compile(r"(?<!\w)" + re.escape(k) + r"(?!\w)"), e) for k, e in abbreviation_table()]
 
 
 def _standardise(text: str) -> str:

@@ -18,6 +18,7 @@ from importlib import resources
 import numpy as np
 
 from rag.config import Settings
+from rag.cooccur import Cooccurrence
 from rag.embed import Embedder, make_embedder
 from rag.errors import IndexCorrupt, IndexMismatch, StoreUnavailable
 from rag.query import LAWS, ParsedQuery, definition_pattern, locator_matches, parse_query
@@ -103,6 +104,7 @@ class Retriever:
         self._idf = {t: math.log((n + 1) / (df[i] + 0.5)) for t, i in bm.vocab_dict.items() if i < len(df)}
         self._idf_unknown = math.log((n + 1) / 0.5)
         self.speller = Speller(self._idf)
+        self._cooccurrence: Cooccurrence | None = None
         offsets = np.asarray(self.generation.sentence_offsets, dtype=np.int64)
         n_sent = self.generation.sentence_vectors.shape[0]
         # reduceat needs valid start indices; chunks without sentences are masked out afterwards.
@@ -121,6 +123,13 @@ class Retriever:
         if self._embedder.dim != int(self.generation.manifest["dim"]):
             raise IndexMismatch(f"dimensi model {self._embedder.dim}, indeks {self.generation.manifest['dim']}")
         return self._embedder
+
+    @property
+    def cooccurrence(self) -> Cooccurrence:
+        """Which sentences use which words (built on first use, about a second)."""
+        if self._cooccurrence is None:
+            self._cooccurrence = Cooccurrence(self.generation.chunks)
+        return self._cooccurrence
 
     @property
     def chunks(self):

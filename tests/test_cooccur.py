@@ -1,0 +1,87 @@
+"""rag.cooccur: which words the sources use together, and the answer gate's relation check."""
+
+from __future__ import annotations
+
+from rag.abstain import _is_derived_verb, answer_type_checks, relation_check
+from rag.cooccur import Cooccurrence
+from rag.text import split_sentences
+from rag.types import Chunk
+
+
+def _chunk(cid: str, text: str, heading: str = "") -> Chunk:
+    return Chunk(cid, "doc", "Judul", cid, 0, len(text), text, heading, tuple(split_sentences(text)))
+
+
+CHUNKS = [
+    _chunk(
+        "organisasi",
+        "Organisasi Pekerja Sosial berwenang:\n\na. menerbitkan STR;\n\n"
+        "b. menjatuhkan sanksi terhadap Pekerja Sosial yang melanggar kode etik.",
+    ),
+    _chunk("klien", "Klien berhak memperoleh informasi. Klien wajib memberikan imbalan jasa."),
+    _chunk("relawan", "Relawan sosial bekerja atas kehendak sendiri.", heading="Peran Masyarakat"),
+]
+
+
+def test_words_in_one_sentence_are_together_and_words_in_different_passages_are_not():
+    cooc = Cooccurrence(CHUNKS)
+    assert cooc.together("klien", "imbalan")
+    assert cooc.together("kewajiban", "klien")  # by stem: kewajiban ~ wajib
+    assert not cooc.together("sanksi", "klien")  # sanksi and klien live in different passages
+    assert not cooc.together("sanksi", "relawan")
+
+
+def test_a_list_item_is_together_with_the_sentence_that_introduces_its_list():
+    cooc = Cooccurrence(CHUNKS)
+    assert cooc.together("organisasi", "sanksi")
+    assert cooc.together("wewenang", "menerbitkan")
+
+
+def test_abbreviations_count_in_both_directions():
+    cooc = Cooccurrence(CHUNKS)
+    assert cooc.together("registrasi", "organisasi")  # "STR" in the text stands for Surat Tanda Registrasi
+    assert cooc.together("str", "wewenang")
+    assert cooc.known("str") and not cooc.known("pidana")
+
+
+def test_a_sentence_is_together_with_its_heading():
+    cooc = Cooccurrence(CHUNKS)
+    assert cooc.together("relawan", "masyarakat")
+
+
+def test_window_widens_together_to_neighbouring_sentences():
+    assert not Cooccurrence(CHUNKS, window=0).together("informasi", "imbalan")
+    assert Cooccurrence(CHUNKS, window=1).together("informasi", "imbalan")
+
+
+def test_relation_check_refuses_a_relation_the_sources_never_make():
+    cooc = Cooccurrence(CHUNKS)
+    ev = relation_check("Apa sanksi bagi klien yang menolak layanan?", cooc)
+    assert not ev.answer and "sanksi" in ev.reason and "klien" in ev.reason
+    assert relation_check("Apa sanksi bagi pekerja sosial yang melanggar kode etik?", cooc).answer
+
+
+def test_relation_check_leaves_alone_what_it_cannot_judge():
+    cooc = Cooccurrence(CHUNKS)
+    assert relation_check("Apa beda sanksi dan klien?", cooc).answer  # comparisons treat two things apart
+    assert relation_check("Bagaimana sanksi bagi klien?", cooc).answer  # explanation questions word freely
+    assert relation_check("What sanctions apply to clients?", cooc).answer
+    assert relation_check("Apa sanksi bagi pasien?", cooc).answer  # "pasien" unknown: question_checks' job
+
+
+def test_derived_verbs_are_not_things_a_question_asks_about():
+    for verb in ("dibutuhkan", "mendefinisikan", "melaksanakan", "berperan"):
+        assert _is_derived_verb(verb), verb
+    for noun in ("pendidikan", "kewajiban", "pelatihan", "dinas", "klien"):
+        assert not _is_derived_verb(noun), noun
+    # "memperoleh" and "imbalan" never share a sentence, but the verb is not a thing: nothing to refuse
+    assert relation_check("Apa yang memperoleh imbalan?", Cooccurrence(CHUNKS)).answer
+
+
+def test_superlatives_and_durations_need_support_in_the_best_sentences():
+    superlative = "Di provinsi mana pekerja sosial paling banyak?"
+    assert not answer_type_checks(superlative, ["Pekerja sosial ada di provinsi."]).answer
+    assert answer_type_checks("Siapa yang terbanyak?", ["Jumlah paling banyak ada di Jawa."]).answer
+    duration = "Berapa lama organisasi harus menyesuaikan diri?"
+    assert answer_type_checks(duration, ["Organisasi menyesuaikan diri paling lambat 2 (dua) tahun."]).answer
+    assert not answer_type_checks(duration, ["Organisasi terdiri atas 2 (dua) bagian."]).answer
