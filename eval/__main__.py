@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("answers", help="evaluasi jawaban (kutipan, fakta emas, abstain)")
     a.add_argument("--split", default="test", choices=["dev", "test", "all"])
     a.add_argument("--engine", default="extractive")
+    a.add_argument(
+        "--from-id",
+        default="",
+        help="hanya pertanyaan mulai id ini (mis. q151: yang ditulis belakangan, belum dilihat aturan)",
+    )
     a.add_argument("--json", action="store_true")
     pr = sub.add_parser("probes", help="gerbang abstain pada pertanyaan gaya mahasiswa dan jebakan dekat topik")
     pr.add_argument("--json", action="store_true")
@@ -109,7 +114,10 @@ def cmd_answers(args, settings: Settings) -> int:
     from rag.answer import Answerer
 
     retriever = _retriever(settings)
-    result = evaluate_answers(Answerer(settings, retriever), load_questions(split=args.split), args.engine)
+    questions = load_questions(split=args.split)
+    if args.from_id:
+        questions = [q for q in questions if int(q.id[1:]) >= int(args.from_id.lstrip("qQ"))]
+    result = evaluate_answers(Answerer(settings, retriever), questions, args.engine)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
