@@ -133,32 +133,20 @@ def question_checks(parsed: ParsedQuery, unknown_terms: list[str]) -> Evidence:
     return Evidence(True)
 
 
-# Words that frame a question without naming what it is about ("bentuk sanksi", "cara mendaftar").
+# Words that frame a question without naming what it is about ("bentuk sanksi", "singkatan STR"). Framing
+# words that are stopwords ("cara", "hal", "macam", "arti", "maksud") are skipped as stopwords, and informal
+# words ("gimana", "aja") arrive standardised, so neither needs listing here.
 _FRAME_WORDS = {
     "bentuk",
     "jenis",
-    "macam",
     "contoh",
-    "cara",
-    "hal",
     "singkatan",
     "kepanjangan",
     "istilah",
     "pengertian",
     "definisi",
-    "arti",
-    "maksud",
-    "aja",
-    "sih",
-    "dong",
     "tolong",
-    "ya",
-    "nggak",
-    "gak",
     "tuh",
-    "emang",
-    "kayak",
-    "gimana",
 }
 _COMPARISON = re.compile(r"\b(beda|bedanya|perbedaan|membedakan|dibandingkan|versus|vs)\b")
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from rag.query import abbreviation_table
-from rag.text import fold, stem, stopwords, tokenize
+from rag.text import fold, normalize_whitespace, stem, stopwords, tokenize
 from rag.types import Chunk
 
 WINDOW = 0
@@ -58,10 +58,10 @@ class Cooccurrence:
         self._sentences: dict[str, set[int]] = defaultdict(set)
         self._chunk_of: list[int] = []
         for ci, chunk in enumerate(chunks):
-            heading = re.sub(r"\s+", " ", fold(chunk.heading))
+            heading = normalize_whitespace(fold(chunk.heading))
             intro = ""
             for sent in chunk.sentences:
-                text = re.sub(r"\s+", " ", fold(sent.text))
+                text = normalize_whitespace(fold(sent.text))
                 item = bool(_LIST_ITEM.match(text))
                 sid = len(self._chunk_of)
                 self._chunk_of.append(ci)
