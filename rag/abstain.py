@@ -8,13 +8,17 @@ ones, so the gate combines transparent checks (each returns a reason, shown in l
 - it asks about the present ("saat ini", "sekarang"): a fixed corpus cannot know;
 - it uses content words that occur nowhere in the corpus (after stemming and typo repair): an unknown
   name ("DTKS"), a standard Indonesian root word the sources never use ("sanksi *pidana*", "*cuti*
-  melahirkan": the question presupposes something the sources do not cover), or mostly unknown words;
-  a lone derived or informal word ("meluncurkan", "ngasih") is tolerated;
-- "berapa" / "kapan" questions need a sentence with a number / a date among the best sentences;
+  melahirkan": the question presupposes something the sources do not cover), a word that is not
+  Indonesian at all ("stunting"), or mostly unknown words; a lone derived or informal word
+  ("meluncurkan", "ngelanggar") is tolerated;
+- "berapa" / "kapan" questions need a sentence with a number / a date among the best sentences, and
+  for "berapa" that sentence must name the thing asked about ("masa berlaku *sertifikat*");
 - ordinals ("pertama", "terakhir") and superlatives ("paling banyak", "terbesar") must appear in the
   supporting sentences;
 - the first two things the question names must appear together somewhere in the sources ("sanksi bagi
-  klien": the law sanctions pekerja sosial, never klien; see rag.cooccur);
+  klien": the law sanctions pekerja sosial, never klien; see rag.cooccur), and the action a "siapa
+  yang ..." / "cara ..." question asks about must occur with the thing it is done to ("siapa yang
+  *memimpin* lembaga koordinasi");
 - the best sentence must cover enough of the question's IDF-weighted terms and the best passage must be
   close enough (thresholds set on eval dev data).
 """
@@ -24,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.cooccur import mentions
 from rag.query import ParsedQuery
 from rag.text import content_terms, fold, root_words, stem, stopwords, tokenize
 
@@ -46,7 +51,8 @@ _SUPERLATIVE = re.compile(
 _ORDINAL = re.compile(r"\b(pertama|terakhir|kedua|ketiga|first|last)\b", re.I)
 _MONTHS = r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
 _DATE = re.compile(rf"\b(\d{{1,2}}\s+({_MONTHS})\s+\d{{4}}|({_MONTHS})\s+\d{{4}}|tahun\s+\d{{4}}|\d{{4}})\b", re.I)
-_LEGAL_REF = re.compile(r"\b(pasal|ayat|angka|huruf|nomor|no\.)\s*\(?\d+[a-z]?\)?", re.I)
+_LEGAL_REF = re.compile(r"\b(pasal|ayat|angka|huruf|nomor|no\.)\s*\(?\d+[a-z]?\)?|^\s*\(\d+[a-z]?\)", re.I)
+"""A reference to a Pasal, ayat, angka or huruf, or the "(1)" that opens an ayat: a locator, not a quantity."""
 _NUMBER = re.compile(r"\d+|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|seratus|seribu)\b", re.I)
 _ENGLISH = {
     "what",
@@ -128,9 +134,18 @@ def question_checks(parsed: ParsedQuery, unknown_terms: list[str]) -> Evidence:
         ]
         n_content = max(len(content_terms(q)), 1)
         absent = [t for t in unknown_terms if t in root_words()]
-        if names or absent or len(unknown_terms) / n_content >= 1 / 2:
+        # A word that is neither Indonesian (a root word or an affixed form of one) nor an informal form
+        # ("ngelanggar") is a term of art the sources lack: "stunting", "pemilu", "Konsil".
+        foreign = [t for t in unknown_terms if t not in root_words() and not _affixed(t)]
+        if names or absent or foreign or len(unknown_terms) / n_content >= 1 / 2:
             return Evidence(False, "kata tidak dikenal korpus: " + ", ".join(unknown_terms[:3]))
     return Evidence(True)
+
+
+def _affixed(tok: str) -> bool:
+    """An affixed form of a standard root word ("meluncurkan", "kecamatan"), or the informal nge- form."""
+    roots = root_words()
+    return (stem(tok) != tok and stem(tok) in roots) or (tok.startswith("nge") and tok[3:] in roots)
 
 
 # Words that frame a question without naming what it is about ("bentuk sanksi", "singkatan STR"). Framing
@@ -162,6 +177,16 @@ def _is_derived_verb(tok: str) -> bool:
     return bool(_VERB_PREFIX.match(tok)) and stem(tok) != tok and stem(tok) in root_words()
 
 
+def _first_thing(text: str) -> str:
+    """The first word of `text` that names a thing (not a stopword, framing word, number or derived verb)."""
+    stop = stopwords()
+    for tok in tokenize(text):
+        if tok in stop or tok in _FRAME_WORDS or len(tok) < 3 or tok.isdigit() or _is_derived_verb(tok):
+            continue
+        return tok
+    return ""
+
+
 def relation_check(std_question: str, cooc) -> Evidence:
     """The first two things the question names must appear together somewhere in the sources.
 
@@ -185,6 +210,41 @@ def relation_check(std_question: str, cooc) -> Evidence:
             break
     if len(things) == 2 and not cooc.together(*things):
         return Evidence(False, f"sumber tidak pernah membahas '{things[0]}' bersama '{things[1]}'")
+    return Evidence(True)
+
+
+# "siapa yang *memimpin* X", "bagaimana cara *mengajukan* X", "prosedur *pengaduan* X": the question asks who
+# does, or how one does, a named action to X; the sources must speak of that action with X. Words that only
+# classify ("siapa yang *disebut* klien", "tergolong") name no action.
+_ACTION = re.compile(
+    r"\bsiapa(?:kah)?\s+(?:saja\s+)?yang\s+(?:(?:boleh|dapat|bisa|berhak|wajib|harus|perlu|akan|berwenang)\s+)?(\w+)"
+    r"|\b(?:cara|prosedur|mekanisme|langkah)\s+(\w+)"
+    r"|(\w+)\s+oleh\s+siapa\b"
+)
+_CLASSIFYING = {"disebut", "dimaksud", "dimaksudkan", "termasuk", "tergolong", "dinamakan", "dikatakan", "menjadi"}
+
+
+def action_check(std_question: str, cooc) -> Evidence:
+    """The action a 'siapa yang V' / 'cara V' question asks about must occur with the thing it is done to."""
+    q = fold(std_question)
+    m = _ACTION.search(q)
+    if not m or is_english(q):
+        return Evidence(True)
+    verb = next(g for g in m.groups() if g)
+    derived = stem(verb) != verb
+    if verb in _CLASSIFYING or not derived:
+        return Evidence(True)
+    if not cooc.known(verb):
+        return Evidence(False, f"sumber tidak pernah menyebut '{verb}'")
+    stop = stopwords()
+    rest = q[m.end() :] if m.group(3) is None else q[: m.start()]
+    for tok in tokenize(rest):
+        if tok in stop or tok in _FRAME_WORDS or len(tok) < 3 or tok.isdigit() or _is_derived_verb(tok):
+            continue
+        if cooc.known(tok):
+            if not cooc.together(verb, tok):
+                return Evidence(False, f"sumber tidak pernah membahas '{verb}' bersama '{tok}'")
+            break
     return Evidence(True)
 
 
@@ -213,7 +273,11 @@ def answer_type_checks(question: str, sentences: list[str], relevant: list[bool]
             words = {stem(t) for t in tokenize(s)}
             # "berapa lama" asks for a duration: "paling lambat 2 (dua) tahun" answers it without "lama"
             names_it = focus in words or (focus == "lama" and bool(words & _TIME_UNITS))
-            return bool(new_number) and (not focus or names_it)
+            return bool(new_number) and (not focus or names_it) and (not head or mentions(s, head))
+
+        # "berapa lama masa berlaku *sertifikat* ...": the number must be said of the thing asked about,
+        # not of another thing in the same passage ("pendidikan profesi ... paling lambat 5 (lima) tahun").
+        head = _first_thing(q[m.end() :])
 
         if not any(carries(s) for s in on_topic):
             return Evidence(False, "pertanyaan 'berapa' tetapi tidak ada angka di kalimat sumber yang relevan")

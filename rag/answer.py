@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from rag import extractive
-from rag.abstain import answer_type_checks, question_checks, relation_check
+from rag.abstain import action_check, answer_type_checks, question_checks, relation_check
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
@@ -136,9 +136,10 @@ class Answerer:
         ev = question_checks(parsed, self.retriever.unknown_terms(std))
         if not ev.answer:
             return ev.reason
-        ev = relation_check(std, self.retriever.cooccurrence)
-        if not ev.answer:
-            return ev.reason
+        for check in (relation_check, action_check):
+            ev = check(std, self.retriever.cooccurrence)
+            if not ev.answer:
+                return ev.reason
         if not cands:
             return "tidak ada bagian sumber"
         best = sorted(cands, key=lambda c: -c.score)[:5]

@@ -94,3 +94,12 @@ class Cooccurrence:
                 if sb in near_b and 0 <= sb < len(self._chunk_of) and self._chunk_of[sb] == self._chunk_of[sa]:
                     return True
         return False
+
+
+def mentions(text: str, word: str) -> bool:
+    """Whether `text` uses `word` (folded): the word, its stem, or every content word of its full form."""
+    terms = _terms(normalize_whitespace(fold(text)))
+    word = fold(word)
+    if word in terms or stem(word) in terms:
+        return True
+    return any(all(w in terms for w in form) for form in _abbreviation_finder()[1].get(word, []))

@@ -286,11 +286,20 @@ def test_informal_or_derived_words_do_not_cause_abstention(answerer, question):
     [
         "Apa sanksi bagi penyuluh sosial yang menolak tugas?",  # the law sanctions pekerja sosial only
         "Di kota mana pekerja sosial paling banyak?",  # no source ranks anything 'paling banyak'
+        "Siapa yang memimpin organisasi pekerja sosial?",  # no source says who leads it
+        "Apa peran pekerja sosial dalam penanganan stunting?",  # a term no source uses
     ],
 )
 def test_abstains_when_the_sources_never_make_the_relation_asked_about(answerer, question):
     ans = answerer.answer(question)
     assert ans.abstained and ans.text == ABSTAIN_TEXT
+
+
+@pytest.mark.parametrize("question", ["Siapa yang menerbitkan STR?", "siapa yg ngasih izin praktik peksos?"])
+def test_an_action_the_law_names_is_answered(answerer, question):
+    ans = answerer.answer(question)
+    assert not ans.abstained
+    _assert_grounded(ans)
 
 
 def test_a_relation_the_law_makes_is_answered(answerer):

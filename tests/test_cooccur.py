@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from rag.abstain import _is_derived_verb, answer_type_checks, relation_check
-from rag.cooccur import Cooccurrence
+from rag.abstain import _is_derived_verb, action_check, answer_type_checks, question_checks, relation_check
+from rag.cooccur import Cooccurrence, mentions
+from rag.query import parse_query
 from rag.text import split_sentences
 from rag.types import Chunk
 
@@ -85,3 +86,51 @@ def test_superlatives_and_durations_need_support_in_the_best_sentences():
     duration = "Berapa lama organisasi harus menyesuaikan diri?"
     assert answer_type_checks(duration, ["Organisasi menyesuaikan diri paling lambat 2 (dua) tahun."]).answer
     assert not answer_type_checks(duration, ["Organisasi terdiri atas 2 (dua) bagian."]).answer
+
+
+def test_action_check_refuses_an_action_the_sources_never_apply_to_the_thing():
+    cooc = Cooccurrence(CHUNKS)
+    ev = action_check("Siapa yang menjatuhkan sanksi kepada klien?", cooc)
+    assert ev.answer  # the sources do speak of "menjatuhkan sanksi": the relation check judges "klien"
+    ev = action_check("Siapa yang menerbitkan imbalan jasa?", cooc)
+    assert not ev.answer and "menerbitkan" in ev.reason and "imbalan" in ev.reason
+    assert not action_check("Bagaimana cara memberikan sanksi?", cooc).answer  # "memberikan" never with sanksi
+    assert not action_check("Siapa yang menggaji relawan sosial?", cooc).answer  # "gaji" never used at all
+    assert action_check("STR diterbitkan oleh siapa?", cooc).answer
+    assert action_check("Siapa yang menerbitkan STR?", cooc).answer
+    assert action_check("Siapa yang berhak memperoleh informasi?", cooc).answer
+
+
+def test_action_check_leaves_classifying_words_and_plain_questions_alone():
+    cooc = Cooccurrence(CHUNKS)
+    assert action_check("Siapa yang disebut relawan sosial?", cooc).answer
+    assert action_check("Siapa yang tergolong klien?", cooc).answer
+    assert action_check("Siapa saja klien pekerja sosial?", cooc).answer
+    assert action_check("Who issues the license?", cooc).answer
+
+
+def test_an_unknown_word_that_is_not_indonesian_is_a_term_the_sources_lack():
+    def verdict(question: str, unknown: list[str]) -> bool:
+        return question_checks(parse_query(question), unknown).answer
+
+    assert not verdict("Apa tugas pekerja sosial dalam penanganan stunting?", ["stunting"])
+    assert verdict("Kapan Kementerian Sosial meluncurkan praktik mandiri?", ["meluncurkan"])  # affixed luncur
+    assert verdict("apa sanksi buat peksos yang ngelanggar kode etik?", ["ngelanggar"])  # informal nge- form
+
+
+def test_a_number_answers_berapa_only_in_a_sentence_about_the_thing_asked():
+    question = "Berapa lama masa berlaku sertifikat profesi?"
+    assert answer_type_checks(question, ["Sertifikat profesi berlaku selama 5 (lima) tahun."]).answer
+    assert not answer_type_checks(question, ["Pendidikan profesi terselenggara paling lambat 5 (lima) tahun."]).answer
+    assert answer_type_checks("Berapa lama STR berlaku?", ["Surat Tanda Registrasi berlaku 5 (lima) tahun."]).answer
+    # the "(1)" that opens an ayat is a locator, not an amount
+    assert not answer_type_checks(
+        "Berapa premi asuransi?", ["(1) Asuransi melindungi yang tidak mampu membayar premi."]
+    ).answer
+
+
+def test_mentions_counts_stems_and_abbreviations():
+    assert mentions("Para klien berhak atas informasi.", "klien")
+    assert mentions("Kewajiban pekerja sosial.", "wajib")
+    assert mentions("Surat Tanda Registrasi berlaku lima tahun.", "STR")
+    assert not mentions("Surat izin berlaku lima tahun.", "STR")
