@@ -26,6 +26,7 @@ ones, so the gate combines transparent checks (each returns a reason, shown in l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.cooccur import mentions
@@ -51,8 +52,13 @@ _SUPERLATIVE = re.compile(
 _ORDINAL = re.compile(r"\b(pertama|terakhir|kedua|ketiga|first|last)\b", re.I)
 _MONTHS = r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
 _DATE = re.compile(rf"\b(\d{{1,2}}\s+({_MONTHS})\s+\d{{4}}|({_MONTHS})\s+\d{{4}}|tahun\s+\d{{4}}|\d{{4}})\b", re.I)
-_LEGAL_REF = re.compile(r"\b(pasal|ayat|angka|huruf|nomor|no\.)\s*\(?\d+[a-z]?\)?|^\s*\(\d+[a-z]?\)", re.I)
-"""A reference to a Pasal, ayat, angka or huruf, or the "(1)" that opens an ayat: a locator, not a quantity."""
+_LEGAL_REF = re.compile(
+    r"\b(?:nomor|no\.)\s*\d+\s+tahun\s+\d{4}|\blembaran negara(?: republik indonesia)? tahun \d{4}"
+    r"|\b(pasal|ayat|angka|huruf|nomor|no\.)\s*\(?\d+[a-z]?\)?|^\s*\(\d+[a-z]?\)",
+    re.I,
+)
+"""A law's citation ("Nomor 11 Tahun 2009"), a Pasal, ayat, angka or huruf, or the "(1)" that opens an ayat:
+a locator, neither a quantity nor the date of an event."""
 _NUMBER = re.compile(r"\d+|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|seratus|seribu)\b", re.I)
 _ENGLISH = {
     "what",
@@ -252,19 +258,20 @@ _TIME_UNITS = {"tahun", "bulan", "minggu", "hari", "jam", "menit"}
 _CONDITION = re.compile(r"\b(boleh|dapat|bisa|harus|wajib|perlu|berlaku|tidak berlaku)\b")
 
 
-def answer_type_checks(question: str, sentences: list[str], relevant: list[bool] | None = None) -> Evidence:
-    """The best sentences must be able to carry the kind of answer asked for.
+def answer_carrier(question: str) -> tuple[str, Callable[[str], bool]] | None:
+    """For a question that asks for a number or a date: its kind and a test for a sentence that carries it.
 
-    `relevant[i]` says whether sentence i is on topic (covers enough of the question); a number or a date
-    only counts in an on-topic sentence, and never a number the question itself contains.
+    "berapa X ..." needs a number (not one the question itself contains) in a sentence that names X and
+    the thing asked about; "kapan" needs a date. None for other questions.
     """
     q = fold(question)
-    joined = " ".join(sentences)
-    on_topic = [s for s, ok in zip(sentences, relevant or [True] * len(sentences), strict=True) if ok]
     q_numbers = set(re.findall(r"\d+", q))
     m = re.match(r"^\s*(?:untuk\s+)?(berapa|how (?:many|much|long))\s+(\w+)", q)
     if m:
         focus = stem(m.group(2)) if m.group(1) == "berapa" else ""
+        # "berapa lama masa berlaku *sertifikat* ...": the number must be said of the thing asked about,
+        # not of another thing in the same passage ("pendidikan profesi ... paling lambat 5 (lima) tahun").
+        head = _first_thing(q[m.end() :])
 
         def carries(s: str) -> bool:
             plain = _LEGAL_REF.sub(" ", s)
@@ -275,15 +282,25 @@ def answer_type_checks(question: str, sentences: list[str], relevant: list[bool]
             names_it = focus in words or (focus == "lama" and bool(words & _TIME_UNITS))
             return bool(new_number) and (not focus or names_it) and (not head or mentions(s, head))
 
-        # "berapa lama masa berlaku *sertifikat* ...": the number must be said of the thing asked about,
-        # not of another thing in the same passage ("pendidikan profesi ... paling lambat 5 (lima) tahun").
-        head = _first_thing(q[m.end() :])
-
-        if not any(carries(s) for s in on_topic):
-            return Evidence(False, "pertanyaan 'berapa' tetapi tidak ada angka di kalimat sumber yang relevan")
+        return "berapa", carries
     if re.match(r"^\s*(kapan|when)\b", q) and not _CONDITION.search(q):
-        if not any(_DATE.search(_LEGAL_REF.sub(" ", s)) for s in on_topic):
-            return Evidence(False, "pertanyaan 'kapan' tetapi tidak ada tanggal di kalimat sumber yang relevan")
+        return "kapan", lambda s: bool(_DATE.search(_LEGAL_REF.sub(" ", s)))
+    return None
+
+
+def answer_type_checks(question: str, sentences: list[str], relevant: list[bool] | None = None) -> Evidence:
+    """The best sentences must be able to carry the kind of answer asked for.
+
+    `relevant[i]` says whether sentence i is on topic (covers enough of the question); a number or a date
+    only counts in an on-topic sentence, and never a number the question itself contains.
+    """
+    q = fold(question)
+    joined = " ".join(sentences)
+    on_topic = [s for s, ok in zip(sentences, relevant or [True] * len(sentences), strict=True) if ok]
+    carrier = answer_carrier(question)
+    if carrier and not any(carrier[1](s) for s in on_topic):
+        what = "angka" if carrier[0] == "berapa" else "tanggal"
+        return Evidence(False, f"pertanyaan '{carrier[0]}' tetapi tidak ada {what} di kalimat sumber yang relevan")
     m = _ORDINAL.search(q)
     if m and m.group(1).lower() not in fold(joined):
         return Evidence(False, f"kata '{m.group(1)}' tidak didukung sumber")

@@ -1,8 +1,8 @@
 """The extractive engine: a short answer made of verbatim source sentences, each with its [n].
 
 Query-aware sentence scoring (sentence vectors from ingest + IDF-weighted term coverage), redundancy
-removal (MMR), definitions first for "apa itu X", both sides for "apa beda X dan Y", and list items
-kept with the sentence that introduces them.
+removal (MMR), definitions first for "apa itu X", both sides for "apa beda X dan Y", the number or date
+first for "berapa" / "kapan", and list items kept with the sentence that introduces them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.abstain import answer_carrier
 from rag.query import LAWS, ParsedQuery, definition_pattern, parse_query
 from rag.text import content_terms, fold, normalize_whitespace
 from rag.types import SearchResult, Sentence
@@ -124,6 +125,9 @@ def select(
             d = _definition_of(ranked, [fold(n) for n in side_names])
             side = (c for c in ranked if _mentions(c.sentence.text, a) and c not in chosen and _informative(c))
             take(d or next(side, None))
+    carrier = answer_carrier(question)
+    if carrier:  # "berapa" / "kapan": lead with the sentence that carries the number or date asked for
+        take(next((c for c in ranked[:10] if _informative(c) and carrier[1](c.sentence.text)), None))
     seeds = list(chosen)
     own = definition_pattern(parsed.definition_terms) if parsed.definition_terms else None
 

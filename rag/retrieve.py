@@ -176,6 +176,8 @@ class Retriever:
         if not total:
             return 0.0
         have = content_terms(text)
+        # A question's short words stay unstemmed ("hak"); let them match their affixed forms ("berhak").
+        have |= {t[1:] for t in have if t.startswith("~") and len(t) <= 4}
         return sum(w for t, w in weights.items() if t in have) / total
 
     def coverage_many(self, q_terms: set[str], idxs: list[int]) -> np.ndarray:

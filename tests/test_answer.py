@@ -348,3 +348,18 @@ def test_probe_floor(answerer):
         x["question"] for x in r["rows"] if x["abstained"] and x["expect"] == "answer"
     ]
     assert r["trap_abstention"] >= 0.75, r["trap_abstention"]
+
+
+def test_a_short_question_word_matches_its_affixed_form_in_the_law(answerer):
+    # "hak" (left unstemmed: too short) must find "berhak" in Pasal 41, not "Hak-hak sipil" in an article.
+    ans = answerer.answer("Apa hak pekerja sosial?")
+    _assert_grounded(ans)
+    assert ans.citations[0].chunk.locator == "UU 14/2019 Pasal 41"
+    assert ans.text.startswith("Pekerja Sosial dalam melaksanakan pelayanan Praktik Pekerjaan Sosial berhak:")
+
+
+def test_a_berapa_answer_leads_with_the_number_asked_for(answerer):
+    # The definition of SIPPS covers the question's words best; the answer is the sentence with the number.
+    ans = answerer.answer("Berapa tempat praktik mandiri yang boleh tercantum dalam SIPPS?")
+    _assert_grounded(ans)
+    assert "2 (dua) tempat praktik mandiri" in ans.sentences[0].text

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from rag.abstain import _is_derived_verb, action_check, answer_type_checks, question_checks, relation_check
+from rag.abstain import (
+    _is_derived_verb,
+    action_check,
+    answer_carrier,
+    answer_type_checks,
+    question_checks,
+    relation_check,
+)
 from rag.cooccur import Cooccurrence, mentions
 from rag.query import parse_query
 from rag.text import split_sentences
@@ -134,3 +141,11 @@ def test_mentions_counts_stems_and_abbreviations():
     assert mentions("Kewajiban pekerja sosial.", "wajib")
     assert mentions("Surat Tanda Registrasi berlaku lima tahun.", "STR")
     assert not mentions("Surat izin berlaku lima tahun.", "STR")
+
+
+def test_a_law_citation_is_not_the_date_a_kapan_question_asks_for():
+    kind, carries = answer_carrier("Kapan undang-undang itu disahkan?")
+    assert kind == "kapan"
+    assert carries("Disahkan di Jakarta pada tanggal 1 Oktober 2019.")
+    assert not carries("Ketentuan dalam Undang-Undang Nomor 11 Tahun 2009 dicabut.")
+    assert answer_carrier("Apa itu STR?") is None
