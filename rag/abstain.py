@@ -26,7 +26,7 @@ ones, so the gate combines transparent checks (each returns a reason, shown in l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rag.cooccur import mentions
@@ -180,17 +180,15 @@ _VERB_PREFIX = re.compile(r"^(?:me[mn]?|meng|meny|di|ber|ter|memper|diper)(?=\w{
 
 def _is_derived_verb(tok: str) -> bool:
     """An affixed verb ("dibutuhkan", "mendefinisikan", "melaksanakan"): it says what is done, not to what."""
-    return bool(_VERB_PREFIX.match(tok)) and stem(tok) != tok and stem(tok) in root_words()
+    return bool(_VERB_PREFIX.match(tok)) and _affixed(tok)
 
 
-def _first_thing(text: str) -> str:
-    """The first word of `text` that names a thing (not a stopword, framing word, number or derived verb)."""
+def _things(text: str) -> Iterator[str]:
+    """The words of `text` that name things: not stopwords, framing words, short words, numbers or derived verbs."""
     stop = stopwords()
     for tok in tokenize(text):
-        if tok in stop or tok in _FRAME_WORDS or len(tok) < 3 or tok.isdigit() or _is_derived_verb(tok):
-            continue
-        return tok
-    return ""
+        if not (tok in stop or tok in _FRAME_WORDS or len(tok) < 3 or tok.isdigit() or _is_derived_verb(tok)):
+            yield tok
 
 
 def relation_check(std_question: str, cooc) -> Evidence:
@@ -203,11 +201,9 @@ def relation_check(std_question: str, cooc) -> Evidence:
     q = fold(std_question)
     if is_english(q) or _COMPARISON.search(q) or re.search(r"\bpasal\b", q) or not _ASKS_FOR_A_THING.search(q):
         return Evidence(True)
-    stop, seen, things = stopwords(), set(), []
-    for tok in tokenize(q):
-        if tok in stop or tok in _FRAME_WORDS or len(tok) < 3 or tok.isdigit() or stem(tok) in seen:
-            continue
-        if _is_derived_verb(tok):
+    seen, things = set(), []
+    for tok in _things(q):
+        if stem(tok) in seen:
             continue
         seen.add(stem(tok))
         if cooc.known(tok):
@@ -242,11 +238,8 @@ def action_check(std_question: str, cooc) -> Evidence:
         return Evidence(True)
     if not cooc.known(verb):
         return Evidence(False, f"sumber tidak pernah menyebut '{verb}'")
-    stop = stopwords()
     rest = q[m.end() :] if m.group(3) is None else q[: m.start()]
-    for tok in tokenize(rest):
-        if tok in stop or tok in _FRAME_WORDS or len(tok) < 3 or tok.isdigit() or _is_derived_verb(tok):
-            continue
+    for tok in _things(rest):
         if cooc.known(tok):
             if not cooc.together(verb, tok):
                 return Evidence(False, f"sumber tidak pernah membahas '{verb}' bersama '{tok}'")
@@ -271,7 +264,7 @@ def answer_carrier(question: str) -> tuple[str, Callable[[str], bool]] | None:
         focus = stem(m.group(2)) if m.group(1) == "berapa" else ""
         # "berapa lama masa berlaku *sertifikat* ...": the number must be said of the thing asked about,
         # not of another thing in the same passage ("pendidikan profesi ... paling lambat 5 (lima) tahun").
-        head = _first_thing(q[m.end() :])
+        head = next(_things(q[m.end() :]), "")
 
         def carries(s: str) -> bool:
             plain = _LEGAL_REF.sub(" ", s)
