@@ -226,20 +226,29 @@ _ACTION = re.compile(
 _CLASSIFYING = {"disebut", "dimaksud", "dimaksudkan", "termasuk", "tergolong", "dinamakan", "dikatakan", "menjadi"}
 
 
-def action_check(std_question: str, cooc) -> Evidence:
-    """The action a 'siapa yang V' / 'cara V' question asks about must occur with the thing it is done to."""
+def asked_action(std_question: str) -> tuple[str, list[str]] | None:
+    """The derived verb a 'siapa yang V X' / 'cara V X' / 'X V oleh siapa' question asks about, and the
+    words of the rest of the question that name things (the first is what the action is done to)."""
     q = fold(std_question)
     m = _ACTION.search(q)
     if not m or is_english(q):
-        return Evidence(True)
+        return None
     verb = next(g for g in m.groups() if g)
-    derived = stem(verb) != verb
-    if verb in _CLASSIFYING or not derived:
+    if verb in _CLASSIFYING or stem(verb) == verb:
+        return None
+    rest = q[m.end() :] if m.group(3) is None else q[: m.start()]
+    return verb, list(_things(rest))
+
+
+def action_check(std_question: str, cooc) -> Evidence:
+    """The action a 'siapa yang V' / 'cara V' question asks about must occur with the thing it is done to."""
+    asked = asked_action(std_question)
+    if asked is None:
         return Evidence(True)
+    verb, things = asked
     if not cooc.known(verb):
         return Evidence(False, f"sumber tidak pernah menyebut '{verb}'")
-    rest = q[m.end() :] if m.group(3) is None else q[: m.start()]
-    for tok in _things(rest):
+    for tok in things:
         if cooc.known(tok):
             if not cooc.together(verb, tok):
                 return Evidence(False, f"sumber tidak pernah membahas '{verb}' bersama '{tok}'")
@@ -281,15 +290,16 @@ def answer_carrier(question: str) -> tuple[str, Callable[[str], bool]] | None:
     return None
 
 
-def answer_type_checks(question: str, sentences: list[str], relevant: list[bool] | None = None) -> Evidence:
+def answer_type_checks(question: str, sentences: list[str], on_topic: list[str] | None = None) -> Evidence:
     """The best sentences must be able to carry the kind of answer asked for.
 
-    `relevant[i]` says whether sentence i is on topic (covers enough of the question); a number or a date
-    only counts in an on-topic sentence, and never a number the question itself contains.
+    `on_topic` are the candidate sentences that cover enough of the question (default: `sentences`); a
+    number or a date only counts in one of them, and never a number the question itself contains.
+    Ordinals and superlatives must appear in `sentences`.
     """
     q = fold(question)
     joined = " ".join(sentences)
-    on_topic = [s for s, ok in zip(sentences, relevant or [True] * len(sentences), strict=True) if ok]
+    on_topic = sentences if on_topic is None else on_topic
     carrier = answer_carrier(question)
     if carrier and not any(carrier[1](s) for s in on_topic):
         what = "angka" if carrier[0] == "berapa" else "tanggal"

@@ -18,7 +18,7 @@ from rag.errors import LLMUnavailable
 from rag.llm import ENGINES, complete, make_chat_model, stream_chat
 from rag.prompts import NOT_FOUND, format_history, format_passages, render_prompt
 from rag.query import parse_query
-from rag.text import normalize_whitespace
+from rag.text import content_terms, normalize_whitespace
 from rag.types import Answer, Citation, SearchResult
 
 log = logging.getLogger(__name__)
@@ -142,9 +142,17 @@ class Answerer:
                 return ev.reason
         if not cands:
             return "tidak ada bagian sumber"
-        best = sorted(cands, key=lambda c: -c.score)[:5]
+        ranked = sorted(cands, key=lambda c: -c.score)
+        best = ranked[:5]
         covers = [self.retriever.text_coverage(q_terms, c.sentence.text) for c in best]
-        ev = answer_type_checks(q, [c.sentence.text for c in best], [c >= 0.34 for c in covers])
+        # A number or date may sit a little lower (the composer looks as far, see extractive.select), in a
+        # sentence that is on topic once the ayat it points back to is read with it.
+        on_topic = [
+            c.sentence.text
+            for c in ranked[: extractive.CARRIER_POOL]
+            if self.retriever.text_coverage(q_terms, extractive.with_referenced_ayat(c, cands)) >= 0.34
+        ]
+        ev = answer_type_checks(q, [c.sentence.text for c in best], on_topic)
         if not ev.answer:
             return ev.reason
         if parsed.law_refs and any(r.score >= 1.0 for r in results):
@@ -157,13 +165,24 @@ class Answerer:
         return None
 
     def _extractive(self, q, parsed, cands, results, base, t0, t1) -> Answer:
+        q_terms = content_terms(parsed.lexical_text)
         referenced = [n for n, r in enumerate(results, 1) if parsed.law_refs and r.score >= 1.0]
         if referenced:  # "isi pasal 42 UU Peksos": quote the Pasal itself
             chosen = [c for c in cands if c.n == referenced[0]][:16]
             seeds = chosen[:1]
         else:
-            chosen, seeds = extractive.select(cands, parsed, q, self.settings.max_answer_sentences)
-        full = extractive.order(extractive.with_context(chosen, cands), seeds, lead_first=bool(parsed.definition_terms))
+            chosen, seeds = extractive.select(
+                cands,
+                parsed,
+                q,
+                self.settings.max_answer_sentences,
+                cover=lambda text: self.retriever.text_coverage(q_terms, text),
+            )
+        focus = extractive.action_sentence(cands, parsed) if not referenced else None
+        if focus is not None:  # the item that answers "siapa yang V X", not the rest of its list
+            chosen = [c for c in chosen if c is focus or not extractive.same_list(c, focus, cands)]
+        context = extractive.with_context(chosen, cands, focused=(focus,) if focus else ())
+        full = extractive.order(context, seeds, lead_first=bool(parsed.definition_terms) or focus is not None)
         text = extractive.render(full)
         # Sentences are known exactly here; no need to re-split the rendered text.
         pre = [(normalize_whitespace(c.sentence.text), (c.n,)) for c in full]

@@ -8,11 +8,13 @@ first for "berapa" / "kapan", and list items kept with the sentence that introdu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from rag.abstain import answer_carrier
+from rag.abstain import answer_carrier, asked_action
+from rag.cooccur import mentions
 from rag.query import LAWS, ParsedQuery, definition_pattern, parse_query
 from rag.text import content_terms, fold, normalize_whitespace
 from rag.types import SearchResult, Sentence
@@ -36,6 +38,26 @@ class Candidate:
     vec: np.ndarray
     sim: float = 0.0
     from_law: bool = False
+
+
+CARRIER_POOL = 10
+"""How far down the ranked sentences a "berapa"/"kapan" answer's number or date is looked for."""
+_AYAT_REFERENCE = re.compile(r"sebagaimana dimaksud pada ayat \((\d+)\)")
+
+
+def with_referenced_ayat(c: Candidate, cands: list[Candidate]) -> str:
+    """The sentence's text, followed by the ayat of the same Pasal it points back to.
+
+    "(2) STR sementara sebagaimana dimaksud pada ayat (1) berlaku selama 1 (satu) tahun" speaks of the STR
+    sementara that ayat (1) grants to pekerja sosial warga negara asing: read alone it covers too little
+    of "Berapa lama STR sementara bagi pekerja sosial warga negara asing berlaku?".
+    """
+    m = _AYAT_REFERENCE.search(c.sentence.text)
+    if not m:
+        return c.sentence.text
+    opening = f"({m.group(1)})"
+    ref = next((o for o in cands if o.chunk_idx == c.chunk_idx and o.sentence.text.lstrip().startswith(opening)), None)
+    return c.sentence.text if ref is None or ref is c else f"{c.sentence.text} {ref.sentence.text}"
 
 
 def comparison_sides(question: str) -> tuple[str, str] | None:
@@ -90,10 +112,17 @@ def _definition_of(cands: list[Candidate], terms, prefer_law: bool = False) -> C
 
 
 def select(
-    cands: list[Candidate], parsed: ParsedQuery, question: str, max_sentences: int = 4, lam: float = 0.75
+    cands: list[Candidate],
+    parsed: ParsedQuery,
+    question: str,
+    max_sentences: int = 4,
+    lam: float = 0.75,
+    cover: Callable[[str], float] | None = None,
 ) -> tuple[list[Candidate], list[Candidate]]:
-    """MMR over candidates, seeded with a definition sentence and both sides of a comparison.
+    """MMR over candidates, seeded with a definition sentence, both sides of a comparison, the sentence
+    carrying the number or date asked for, and the one naming the action asked about.
 
+    `cover(text)` is the share of the question's terms a text covers (Retriever.text_coverage).
     Returns (chosen, seeds); seeds go first in the answer.
     """
     if not cands:
@@ -127,7 +156,11 @@ def select(
             take(d or next(side, None))
     carrier = answer_carrier(question)
     if carrier:  # "berapa" / "kapan": lead with the sentence that carries the number or date asked for
-        take(next((c for c in ranked[:10] if _informative(c) and carrier[1](c.sentence.text)), None))
+        carrying = [c for c in ranked[:CARRIER_POOL] if _informative(c) and carrier[1](c.sentence.text)]
+        if cover is not None:  # the one most about the question: STR *sementara* for "... STR sementara berlaku?"
+            carrying.sort(key=lambda c: -cover(with_referenced_ayat(c, cands)))  # stable: rank breaks ties
+        take(carrying[0] if carrying else None)
+    take(action_sentence(ranked, parsed))
     seeds = list(chosen)
     own = definition_pattern(parsed.definition_terms) if parsed.definition_terms else None
 
@@ -152,13 +185,43 @@ def select(
     return chosen, seeds
 
 
+def action_sentence(cands: list[Candidate], parsed: ParsedQuery, pool: int = 40) -> Candidate | None:
+    """For "siapa yang berwenang *mencabut* STR?": the best-ranked sentence that names the action and the
+    thing it is done to ("e. menerbitkan, memperpanjang, membekukan, dan mencabut STR;" under "Organisasi
+    Pekerja Sosial berwenang:"). The verb as written beats another form of it ("pencabutan STR")."""
+    asked = asked_action(re.sub(r"\(.*?\)", " ", parsed.dense_text))
+    if asked is None or not asked[1]:
+        return None
+    verb, things = asked
+    ranked = sorted(cands, key=lambda c: -c.score)[:pool]
+    hits = [
+        c
+        for c in ranked
+        if _informative(c) and mentions(c.sentence.text, verb) and mentions(c.sentence.text, things[0])
+    ]
+    hits.sort(key=lambda c: not re.search(rf"\b{re.escape(verb)}\b", fold(c.sentence.text)))  # stable
+    return hits[0] if hits else None
+
+
+def same_list(a: Candidate, b: Candidate, cands: list[Candidate]) -> bool:
+    """Whether two sentences are items of one list (the same run of items in one passage)."""
+    if a.chunk_idx != b.chunk_idx or not (_LIST_ITEM.match(a.sentence.text) and _LIST_ITEM.match(b.sentence.text)):
+        return False
+    items = {c.j for c in cands if c.chunk_idx == a.chunk_idx and _LIST_ITEM.match(c.sentence.text)}
+    lo, hi = sorted((a.j, b.j))
+    return all(j in items for j in range(lo, hi + 1))
+
+
 _ANAPHOR = re.compile(r"^(inilah|ini|hal ini|hal tersebut|itulah|itu|tersebut|oleh karena itu|dengan demikian)\b", re.I)
 
 
-def with_context(chosen: list[Candidate], cands: list[Candidate], max_items: int = 12) -> list[Candidate]:
+def with_context(
+    chosen: list[Candidate], cands: list[Candidate], max_items: int = 12, focused: tuple[Candidate, ...] = ()
+) -> list[Candidate]:
     """Add what a chosen sentence needs to be read alone.
 
-    - a list item brings the sentence that introduces its list and the whole list;
+    - a list item brings the sentence that introduces its list and the whole list, unless it is `focused`
+      (the one item that answers "siapa yang berwenang mencabut STR?"): then only the introduction;
     - a sentence that introduces a list (ends with ':') brings its items;
     - a sentence that opens with an anaphor ("Inilah ...") brings the sentence before it.
     """
@@ -188,7 +251,9 @@ def with_context(chosen: list[Candidate], cands: list[Candidate], max_items: int
                 add(by_pos[(c.chunk_idx, j)])
         add(intro)
         # A list of definitions ("yang dimaksud dengan:") only brings the item that was asked for.
-        whole_list = intro is c or not re.search(r"yang dimaksud(?:kan)? dengan", intro.sentence.text, re.I)
+        whole_list = c not in focused and (
+            intro is c or not re.search(r"yang dimaksud(?:kan)? dengan", intro.sentence.text, re.I)
+        )
         if whole_list and intro.sentence.text.rstrip().endswith(":"):
             j, n = intro.j + 1, 0
             while (intro.chunk_idx, j) in by_pos and n < max_items:
@@ -216,6 +281,9 @@ def order(chosen: list[Candidate], seeds: list[Candidate], lead_first: bool = Fa
         j = lead.j
         while j - 1 in js:
             j -= 1
+        if _LIST_ITEM.match(lead.sentence.text):  # a list item keeps the sentence introducing its list
+            intros = [c.j for c in chosen if c.n == lead.n and c.j < j and c.sentence.text.rstrip().endswith(":")]
+            j = max(intros, default=j)
         start[lead.n] = j
 
     def key(c: Candidate):
@@ -233,7 +301,8 @@ def render(cands: list[Candidate]) -> str:
     in_list = False
     for c in cands:
         text = normalize_whitespace(c.sentence.text)
-        follows = prev is not None and prev.chunk_idx == c.chunk_idx and prev.j == c.j - 1
+        # an item follows its introduction or the item before it (items left out in between are fine)
+        follows = prev is not None and prev.chunk_idx == c.chunk_idx and prev.j < c.j
         in_list = bool(_LIST_ITEM.match(text)) and follows and (in_list or prev.sentence.text.rstrip().endswith(":"))
         if in_list:
             parts.append(f"\n- {text} [{c.n}]")

@@ -24,7 +24,7 @@ from rag.errors import IndexCorrupt, IndexMismatch, StoreUnavailable
 from rag.query import LAWS, ParsedQuery, definition_pattern, locator_matches, parse_query
 from rag.spelling import Speller
 from rag.store import Generation, chroma_client, get_collection, load_generation
-from rag.text import content_terms, fold, lexical_terms, stopwords, tokenize
+from rag.text import content_terms, fold, is_function_word, lexical_terms, stopwords, tokenize
 from rag.types import SearchResult
 
 log = logging.getLogger(__name__)
@@ -309,11 +309,10 @@ class Retriever:
 
     def unknown_terms(self, text: str) -> list[str]:
         """Content words of `text` (stemmed) that occur in no passage of the index."""
-        stop = stopwords()
         return [
             tok
             for tok in tokenize(text)
-            if tok not in stop and len(tok) >= 4 and not tok.isdigit() and not self.speller.known(tok)
+            if not is_function_word(tok) and len(tok) >= 4 and not tok.isdigit() and not self.speller.known(tok)
         ]
 
     def sentence_vector(self, chunk_idx: int, j: int) -> np.ndarray:

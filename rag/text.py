@@ -267,6 +267,15 @@ def stopwords() -> frozenset[str]:
     return frozenset(StopWordRemoverFactory().get_stop_words()) | _QUESTION_WORDS
 
 
+_CLITIC = re.compile(r"(?:nya|lah|kah|pun)$")
+
+
+def is_function_word(tok: str) -> bool:
+    """A stopword, or a stopword with a clitic ("dulunya", "sekarangpun"): it names nothing."""
+    stop = stopwords()
+    return tok in stop or (len(tok) > 5 and _CLITIC.sub("", tok) in stop)
+
+
 def content_terms(text: str) -> set[str]:
     """Stemmed content words of a question (the "~stem" form where stemming changes the word)."""
     stop = stopwords()
