@@ -61,6 +61,9 @@ class Settings:
     """Weight of the ranking by best-matching sentence (sentence vectors from ingest) in fusion."""
     definition_weight: float = 4.0
     """Weight of the ranking of passages that define the term a question asks about ("X adalah ...")."""
+    action_weight: float = 1.0
+    """Weight of the ranking of passages that use both the action a "siapa yang V X" question asks about
+    and X (0 turns the signal off)."""
     coverage_weight: float = 2.0
     """Weight of the ranking of fused candidates by the share of question terms they contain."""
     definitions_penalty: float = 0.4

@@ -41,6 +41,11 @@ def _abbreviation_finder() -> tuple[re.Pattern, dict[str, list[list[str]]]]:
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(k) for k in expansions) + r")(?!\w)"), expansions
 
 
+def abbreviation_forms(word: str) -> list[list[str]]:
+    """The content words of each full form of an abbreviation ("str" -> [["surat", "tanda", "registrasi"]])."""
+    return _abbreviation_finder()[1].get(fold(word), [])
+
+
 def _terms(text: str) -> set[str]:
     """A sentence's words, their stems, and the words of the abbreviations it uses ("SIPPS" -> "surat")."""
     finder, expansions = _abbreviation_finder()

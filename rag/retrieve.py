@@ -12,19 +12,20 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 from importlib import resources
 
 import numpy as np
 
+from rag.abstain import asked_action
 from rag.config import Settings
-from rag.cooccur import Cooccurrence
+from rag.cooccur import Cooccurrence, abbreviation_forms
 from rag.embed import Embedder, make_embedder
 from rag.errors import IndexCorrupt, IndexMismatch, StoreUnavailable
 from rag.query import LAWS, ParsedQuery, definition_pattern, locator_matches, parse_query
 from rag.spelling import Speller
 from rag.store import Generation, chroma_client, get_collection, load_generation
-from rag.text import content_terms, fold, is_function_word, lexical_terms, stopwords, tokenize
+from rag.text import content_terms, fold, is_function_word, lexical_terms, stem, stopwords, tokenize
 from rag.types import SearchResult
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class Signals:
     lexical: list[tuple[int, float]]
     sentence: list[tuple[int, float]]
     definition: list[tuple[int, float]] = field(default_factory=list)
+    action: list[tuple[int, float]] = field(default_factory=list)
+    """Passages that use both the action a "siapa yang V X" question asks about and its object X."""
     q_terms: set[str] = field(default_factory=set)
     """Content terms of the (standardised) question, for coverage."""
     repairs: dict[str, str] = field(default_factory=dict)
@@ -225,6 +228,37 @@ class Retriever:
             top = np.argsort(-scores)[:n]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
+    def _postings(self, term: str) -> np.ndarray:
+        """Chunks whose BM25 field holds `term` (a token, or "~stem")."""
+        bm = self.generation.bm25
+        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
+        col = bm.vocab_dict.get(term)
+        if col is None or col + 1 >= len(indptr):
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(indices[indptr[col] : indptr[col + 1]])
+
+    def actions(self, parsed: ParsedQuery, sims: np.ndarray | None) -> list[tuple[int, float]]:
+        """For "siapa yang *menerbitkan* STR?": passages that use the verb (any affixed form of its root)
+        and the first thing it is done to (the word, its stem, or its abbreviation's full form), ranked by
+        their best sentence. A long list (Pasal 48, nine powers) otherwise loses to short passages that say
+        more about STR and nothing about who issues it."""
+        # the question as typed, with abbreviations kept ("STR", whose full form is looked up below)
+        asked = asked_action(parsed.lexical_text)
+        if asked is None or not asked[1] or sims is None:
+            return []
+        verb, things = asked
+        obj = things[0]
+        with_verb = np.union1d(self._postings(verb), self._postings("~" + stem(verb)))
+        with_obj = np.union1d(self._postings(obj), self._postings("~" + stem(obj)))
+        for form in abbreviation_forms(obj):
+            with_obj = np.union1d(with_obj, reduce(np.intersect1d, [self._postings(w) for w in form]))
+        hits = np.intersect1d(with_verb, with_obj)
+        if not len(hits):
+            return []
+        best = np.maximum.reduceat(sims, self._sentence_starts)[hits]
+        order = np.argsort(-best)
+        return [(int(hits[i]), float(best[i])) for i in order]
+
     def _law_bonus(self, parsed: ParsedQuery, s: Settings) -> dict[int, float]:
         """Chunks a question points at: exact Pasal references first, then the law it names."""
         bonus: dict[int, float] = {}
@@ -262,12 +296,13 @@ class Retriever:
         sims = gen.sentence_vectors @ qvec if gen.sentence_vectors.shape[0] else None
         sentence = self.by_sentence(sims, s.search_depth)
         definition = self.definitions(parsed, sims)
+        action = self.actions(parsed, sims) if s.action_weight > 0 else []
         t4 = time.perf_counter()
         t.embed_ms, t.dense_ms, t.lexical_ms = (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3
         t.extra["sentence_ms"] = (t4 - t3) * 1e3
         self.last_timings = t
         q_terms = content_terms(parsed.lexical_text)
-        return Signals(parsed, qvec, dense, lexical, sentence, definition, q_terms, repairs)
+        return Signals(parsed, qvec, dense, lexical, sentence, definition, action, q_terms, repairs)
 
     def fuse(self, sig: Signals, settings: Settings | None = None) -> list[tuple[int, float]]:
         """Weighted reciprocal rank fusion plus law-reference bonuses, best first."""
@@ -278,6 +313,7 @@ class Retriever:
             (s.lexical_weight, sig.lexical),
             (s.sentence_weight, sig.sentence),
             (s.definition_weight, sig.definition),
+            (s.action_weight, sig.action),
         ):
             if weight <= 0 or not ranking:
                 continue

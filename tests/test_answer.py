@@ -275,6 +275,7 @@ def test_abstains_when_the_question_presupposes_what_the_sources_never_mention(a
         "apakah jadi peksos itu susah banget?",  # informal words mapped, not taken as missing concepts
         "kayak gimana sih kerjaan pekerja sosial?",
         "Kapan Kementerian Sosial meluncurkan praktik pekerja sosial mandiri?",  # a lone unknown verb
+        "peksos yang dulunya jabatan fungsional masih diakui gak?",  # a stopword with a clitic
     ],
 )
 def test_informal_or_derived_words_do_not_cause_abstention(answerer, question):
@@ -363,3 +364,23 @@ def test_a_berapa_answer_leads_with_the_number_asked_for(answerer):
     ans = answerer.answer("Berapa tempat praktik mandiri yang boleh tercantum dalam SIPPS?")
     _assert_grounded(ans)
     assert "2 (dua) tempat praktik mandiri" in ans.sentences[0].text
+
+
+def test_who_does_it_is_answered_with_the_list_item_that_names_the_action(answerer):
+    # Pasal 48 lists nine powers; only item e says who issues STR, and it leads with its introduction.
+    ans = answerer.answer("Siapa yang menerbitkan STR?")
+    _assert_grounded(ans)
+    assert ans.citations[0].chunk.locator == "UU 14/2019 Pasal 48"
+    lines = ans.text.splitlines()
+    assert lines[0].startswith("Untuk melaksanakan tugas") and "Organisasi Pekerja Sosial berwenang:" in lines[0]
+    assert lines[1].startswith("- e. menerbitkan, memperpanjang, membekukan, dan mencabut STR;")
+    assert "menegakkan kode etik" not in ans.text  # the other items of the list stay out
+
+
+def test_an_ayat_is_read_with_the_ayat_it_points_back_to(answerer):
+    # "(2) STR sementara sebagaimana dimaksud pada ayat (1) berlaku selama 1 (satu) tahun": the number for
+    # STR sementara, not the 5 years of an ordinary STR (Pasal 30), which covers the question's words better.
+    ans = answerer.answer("Berapa lama STR sementara bagi pekerja sosial warga negara asing berlaku?")
+    _assert_grounded(ans)
+    assert "berlaku selama 1 (satu) tahun" in " ".join(s.text for s in ans.sentences[:2])
+    assert "5 (lima) tahun" not in ans.sentences[0].text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rag.conversation import condense_question
 from rag.query import LawRef, definition_terms, locator_matches, parse_query
-from rag.text import lexical_terms
+from rag.text import is_function_word, lexical_terms
 
 
 def test_informal_words_standardised():
@@ -63,3 +63,8 @@ def test_follow_up_carries_topic():
     )
     assert condense_question("Apa hak klien?", ["Apa itu STR?"]) == "Apa hak klien?"
     assert condense_question("lalu apa kewajibannya?", []) == "lalu apa kewajibannya?"
+
+
+def test_a_stopword_with_a_clitic_is_a_function_word():
+    assert is_function_word("dulu") and is_function_word("dulunya") and is_function_word("sekarangpun")
+    assert not is_function_word("tugasnya") and not is_function_word("klien")

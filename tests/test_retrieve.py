@@ -58,6 +58,14 @@ def test_follow_up_retrieves_duties(retriever):
     assert any("Praktik Pekerjaan Sosial wajib" in t for t in texts)
 
 
+def test_action_signal_finds_the_passage_that_names_who_does_it(retriever):
+    # "menerbitkan" and STR (or its full form) meet only in Pasal 48, a long list that ranks low otherwise.
+    sig = retriever.signals("Siapa yang menerbitkan STR?")
+    assert [retriever.chunks[i].locator for i, _ in sig.action] == ["UU 14/2019 Pasal 48"]
+    assert retriever.search("Siapa yang menerbitkan STR?", k=1)[0].chunk.locator == "UU 14/2019 Pasal 48"
+    assert retriever.signals("Apa itu STR?").action == []  # no action asked about
+
+
 def test_results_carry_relevance_signal(retriever):
     good = retriever.search("Berapa lama STR berlaku?", k=1)[0]
     bad = retriever.search("Bagaimana resep rendang yang enak?", k=1)[0]
