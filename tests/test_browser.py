@@ -154,3 +154,23 @@ def test_typo_repair_is_shown_above_the_answer(served_app, browser):
     assert "Ejaan disesuaikan untuk pencarian: kesejahteran → kesejahteraan" in last
     assert _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#chat a.cite"))
     browser.save_screenshot(str(ARTIFACTS / "06-ejaan-disesuaikan.png"))
+
+
+def test_a_who_question_shows_the_one_list_item_with_its_introduction(served_app, browser):
+    from selenium.webdriver.common.by import By
+
+    url, _ = served_app
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.get(url)
+    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#question textarea"))
+    _ask(browser, "Siapa yang menerbitkan STR?", 1)
+    last = browser.find_elements(By.CSS_SELECTOR, "#chat .message-row")[-1].text
+    assert "Organisasi Pekerja Sosial berwenang:" in last and "menerbitkan, memperpanjang" in last
+    assert "menegakkan kode etik" not in last  # the rest of Pasal 48's list stays out of the answer
+    cites = _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#chat a.cite"))
+    cites[0].click()
+    active = _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#sources .src-card.active"))
+    assert active and "Pasal 48" in active[0].text
+    marks = " ".join(m.text for m in active[0].find_elements(By.TAG_NAME, "mark"))
+    assert "menerbitkan, memperpanjang" in marks
+    browser.save_screenshot(str(ARTIFACTS / "07-siapa-yang.png"))
