@@ -256,6 +256,34 @@ def action_check(std_question: str, cooc) -> Evidence:
     return Evidence(True)
 
 
+# "Apa sanksi bagi X": a sanction has a direction. The law has Organisasi Pekerja Sosial *imposing* sanctions
+# ("berwenang: ... menjatuhkan sanksi terhadap Pekerja Sosial"), so the words meet in one sentence although
+# no source sanctions the organisation itself.
+_SANCTION_FOR = re.compile(r"\b(sanksi|denda|hukuman)\s+(?:\w+\s+)?(?:bagi|untuk|kepada|terhadap)\s+(.+)")
+_RECIPIENT = re.compile(r"\b(?:sanksi|denda)\b(?:\s+\w+)?\s+(?:bagi|kepada|terhadap|untuk|atas)\s+(.+)")
+
+
+def sanction_check(std_question: str, cooc) -> Evidence:
+    """'Apa sanksi bagi X?': some sentence must give X a sanction ('sanksi ... bagi/kepada/terhadap/atas X',
+    'X ... dikenai sanksi'), not merely name X beside one (X imposing it, X's duties next to it)."""
+    q = fold(std_question)
+    m = _SANCTION_FOR.search(q)
+    if not m or is_english(q):
+        return Evidence(True)
+    target = next((t for t in _things(m.group(2)) if cooc.known(t)), None)
+    if target is None:
+        return Evidence(True)  # a word the corpus lacks is question_checks' to judge
+    for sid in cooc.sentences_with("sanksi") | cooc.sentences_with("denda"):
+        text = cooc.texts[sid]
+        given = _RECIPIENT.search(text)
+        if given and mentions(given.group(1), target):
+            return Evidence(True)
+        before = re.split(r"\bdikenai\s+(?:sanksi|denda)\b", text)
+        if len(before) > 1 and mentions(before[0], target):
+            return Evidence(True)
+    return Evidence(False, f"sumber tidak pernah menyebut sanksi bagi '{target}'")
+
+
 _TIME_UNITS = {"tahun", "bulan", "minggu", "hari", "jam", "menit"}
 _CONDITION = re.compile(r"\b(boleh|dapat|bisa|harus|wajib|perlu|berlaku|tidak berlaku)\b")
 

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from rag import extractive
-from rag.abstain import action_check, answer_type_checks, question_checks, relation_check
+from rag.abstain import action_check, answer_type_checks, question_checks, relation_check, sanction_check
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
@@ -136,7 +136,7 @@ class Answerer:
         ev = question_checks(parsed, self.retriever.unknown_terms(std))
         if not ev.answer:
             return ev.reason
-        for check in (relation_check, action_check):
+        for check in (relation_check, action_check, sanction_check):
             ev = check(std, self.retriever.cooccurrence)
             if not ev.answer:
                 return ev.reason

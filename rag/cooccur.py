@@ -62,6 +62,8 @@ class Cooccurrence:
         self.window = window
         self._sentences: dict[str, set[int]] = defaultdict(set)
         self._chunk_of: list[int] = []
+        self.texts: list[str] = []
+        """Each sentence, folded, in the order of its id."""
         for ci, chunk in enumerate(chunks):
             heading = normalize_whitespace(fold(chunk.heading))
             intro = ""
@@ -70,6 +72,7 @@ class Cooccurrence:
                 item = bool(_LIST_ITEM.match(text))
                 sid = len(self._chunk_of)
                 self._chunk_of.append(ci)
+                self.texts.append(text)
                 for term in _terms(f"{heading} {intro} {text}" if item and intro else f"{heading} {text}"):
                     self._sentences[term].add(sid)
                 if text.endswith(":"):

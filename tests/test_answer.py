@@ -289,6 +289,7 @@ def test_informal_or_derived_words_do_not_cause_abstention(answerer, question):
         "Di kota mana pekerja sosial paling banyak?",  # no source ranks anything 'paling banyak'
         "Siapa yang memimpin organisasi pekerja sosial?",  # no source says who leads it
         "Apa peran pekerja sosial dalam penanganan stunting?",  # a term no source uses
+        "Apa sanksi bagi organisasi pekerja sosial yang tidak menjalankan tugasnya?",  # it imposes them
     ],
 )
 def test_abstains_when_the_sources_never_make_the_relation_asked_about(answerer, question):

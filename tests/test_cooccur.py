@@ -9,6 +9,7 @@ from rag.abstain import (
     answer_type_checks,
     question_checks,
     relation_check,
+    sanction_check,
 )
 from rag.cooccur import Cooccurrence, mentions
 from rag.query import parse_query
@@ -149,3 +150,14 @@ def test_a_law_citation_is_not_the_date_a_kapan_question_asks_for():
     assert carries("Disahkan di Jakarta pada tanggal 1 Oktober 2019.")
     assert not carries("Ketentuan dalam Undang-Undang Nomor 11 Tahun 2009 dicabut.")
     assert answer_carrier("Apa itu STR?") is None
+
+
+def test_a_sanction_must_be_given_to_the_party_asked_about_not_imposed_by_it():
+    chunks = CHUNKS + [_chunk("lembaga", "Lembaga yang tidak mendaftar dikenai sanksi administratif berupa teguran.")]
+    cooc = Cooccurrence(chunks)
+    # the organisation imposes sanctions (list introduction + item): the words meet, the relation is reversed
+    assert cooc.together("organisasi", "sanksi")
+    assert not sanction_check("Apa sanksi bagi organisasi pekerja sosial yang lalai?", cooc).answer
+    assert sanction_check("Apa sanksi bagi pekerja sosial yang melanggar kode etik?", cooc).answer  # 'terhadap'
+    assert sanction_check("Apa sanksi bagi lembaga yang tidak mendaftar?", cooc).answer  # 'X ... dikenai sanksi'
+    assert sanction_check("Apa itu sanksi?", cooc).answer  # asks for no recipient
