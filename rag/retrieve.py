@@ -237,14 +237,16 @@ class Retriever:
             return np.zeros(0, dtype=np.int64)
         return np.asarray(indices[indptr[col] : indptr[col + 1]])
 
-    def actions(self, parsed: ParsedQuery, sims: np.ndarray | None) -> list[tuple[int, float]]:
+    def actions(
+        self, parsed: ParsedQuery, sims: np.ndarray | None, lexical: list[tuple[int, float]] = ()
+    ) -> list[tuple[int, float]]:
         """For "siapa yang *menerbitkan* STR?": passages that use the verb (any affixed form of its root)
         and the first thing it is done to (the word, its stem, or its abbreviation's full form), ranked by
-        their best sentence. A long list (Pasal 48, nine powers) otherwise loses to short passages that say
-        more about STR and nothing about who issues it."""
+        their best sentence (by BM25 score in an index without sentence vectors). A long list (Pasal 48,
+        nine powers) otherwise loses to short passages that say more about STR and nothing about who issues it."""
         # the question as typed, with abbreviations kept ("STR", whose full form is looked up below)
         asked = asked_action(parsed.lexical_text)
-        if asked is None or not asked[1] or sims is None:
+        if asked is None or not asked[1]:
             return []
         verb, things = asked
         obj = things[0]
@@ -255,7 +257,11 @@ class Retriever:
         hits = np.intersect1d(with_verb, with_obj)
         if not len(hits):
             return []
-        best = np.maximum.reduceat(sims, self._sentence_starts)[hits]
+        if sims is None:
+            bm25 = dict(lexical)
+            best = np.asarray([bm25.get(int(i), 0.0) for i in hits])
+        else:
+            best = np.maximum.reduceat(sims, self._sentence_starts)[hits]
         order = np.argsort(-best)
         return [(int(hits[i]), float(best[i])) for i in order]
 
@@ -296,7 +302,7 @@ class Retriever:
         sims = gen.sentence_vectors @ qvec if gen.sentence_vectors.shape[0] else None
         sentence = self.by_sentence(sims, s.search_depth)
         definition = self.definitions(parsed, sims)
-        action = self.actions(parsed, sims) if s.action_weight > 0 else []
+        action = self.actions(parsed, sims, lexical) if s.action_weight > 0 else []
         t4 = time.perf_counter()
         t.embed_ms, t.dense_ms, t.lexical_ms = (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3
         t.extra["sentence_ms"] = (t4 - t3) * 1e3
