@@ -183,9 +183,14 @@ def _is_derived_verb(tok: str) -> bool:
     return bool(_VERB_PREFIX.match(tok)) and _affixed(tok)
 
 
+_NOUN_STOPWORDS = {"mata"}
+"""In Sastrawi's stopword list, yet in a question always the head of a compound noun that names a thing
+("*mata* pelajaran", "*mata* kuliah", "*mata* pencaharian")."""
+
+
 def _things(text: str) -> Iterator[str]:
     """The words of `text` that name things: not stopwords, framing words, short words, numbers or derived verbs."""
-    stop = stopwords()
+    stop = stopwords() - _NOUN_STOPWORDS
     for tok in tokenize(text):
         if not (tok in stop or tok in _FRAME_WORDS or len(tok) < 3 or tok.isdigit() or _is_derived_verb(tok)):
             yield tok

@@ -161,3 +161,14 @@ def test_a_sanction_must_be_given_to_the_party_asked_about_not_imposed_by_it():
     assert sanction_check("Apa sanksi bagi pekerja sosial yang melanggar kode etik?", cooc).answer  # 'terhadap'
     assert sanction_check("Apa sanksi bagi lembaga yang tidak mendaftar?", cooc).answer  # 'X ... dikenai sanksi'
     assert sanction_check("Apa itu sanksi?", cooc).answer  # asks for no recipient
+
+
+def test_mata_heads_a_compound_noun_that_the_relation_check_must_find():
+    chunks = [
+        _chunk("miskin", "Masyarakat miskin tidak mempunyai sumber mata pencaharian."),
+        _chunk("sekolah", "Pekerja sosial sekolah membantu pelajar yang kesulitan."),
+    ]
+    cooc = Cooccurrence(chunks)
+    # Sastrawi lists "mata" as a stopword; skipping it would leave "pelajaran ~ pelajar", which the sources use
+    assert not relation_check("Apa saja mata pelajaran yang diajarkan pekerja sosial?", cooc).answer
+    assert relation_check("Apa itu mata pencaharian masyarakat miskin?", cooc).answer
