@@ -54,11 +54,13 @@ _MONTHS = r"januari|februari|maret|april|mei|juni|juli|agustus|september|oktober
 _DATE = re.compile(rf"\b(\d{{1,2}}\s+({_MONTHS})\s+\d{{4}}|({_MONTHS})\s+\d{{4}}|tahun\s+\d{{4}}|\d{{4}})\b", re.I)
 _LEGAL_REF = re.compile(
     r"\b(?:nomor|no\.)\s*\d+\s+tahun\s+\d{4}|\blembaran negara(?: republik indonesia)? tahun \d{4}"
+    r"|\bundang[\s-]*undang dasar(?: negara)?(?: republik indonesia)?(?: tahun)? \d{4}|\buud(?: nri)? \d{4}"
     r"|\b(pasal|ayat|angka|huruf|nomor|no\.)\s*\(?\d+[a-z]?\)?|^\s*\(\d+[a-z]?\)",
     re.I,
 )
-"""A law's citation ("Nomor 11 Tahun 2009"), a Pasal, ayat, angka or huruf, or the "(1)" that opens an ayat:
-a locator, neither a quantity nor the date of an event."""
+"""A law's citation ("Nomor 11 Tahun 2009", "Undang-Undang Dasar Negara Republik Indonesia Tahun 1945"), a
+Pasal, ayat, angka or huruf, or the "(1)" that opens an ayat: a locator, neither a quantity nor the date of an
+event."""
 _NUMBER = re.compile(r"\d+|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|seratus|seribu)\b", re.I)
 _ENGLISH = {
     "what",
@@ -319,8 +321,13 @@ def answer_carrier(question: str) -> tuple[str, Callable[[str], bool]] | None:
 
         return "berapa", carries
     if re.match(r"^\s*(kapan|when)\b", q) and not _CONDITION.search(q):
-        return "kapan", lambda s: bool(_DATE.search(_LEGAL_REF.sub(" ", s)))
+        return "kapan", has_date
     return None
+
+
+def has_date(text: str) -> bool:
+    """A date ("2 Oktober 2019", "tahun 2013"), not a law's citation ("Nomor 11 Tahun 2009")."""
+    return bool(_DATE.search(_LEGAL_REF.sub(" ", text)))
 
 
 def answer_type_checks(question: str, sentences: list[str], on_topic: list[str] | None = None) -> Evidence:

@@ -149,6 +149,10 @@ def test_a_law_citation_is_not_the_date_a_kapan_question_asks_for():
     assert kind == "kapan"
     assert carries("Disahkan di Jakarta pada tanggal 1 Oktober 2019.")
     assert not carries("Ketentuan dalam Undang-Undang Nomor 11 Tahun 2009 dicabut.")
+    # the constitution's name carries its year; it dates no event ("Kapan UU Kesos diundangkan?" was once
+    # answered with the Penjelasan sentence that cites it)
+    assert not carries("Pembangunan itu diamanatkan dalam Undang-Undang Dasar Negara Republik Indonesia Tahun 1945.")
+    assert not carries("Sesuai UUD 1945, negara melindungi segenap bangsa.")
     assert answer_carrier("Apa itu STR?") is None
 
 
