@@ -145,7 +145,13 @@ def run_beir(
     result["index_seconds"] = round(seconds, 1)
     if variants:
         result["variants"] = {}
-        off = {"sentence_weight": 0.0, "definition_weight": 0.0, "coverage_weight": 0.0, "law_prior": 0.0}
+        off = {
+            "sentence_weight": 0.0,
+            "definition_weight": 0.0,
+            "coverage_weight": 0.0,
+            "action_weight": 0.0,
+            "law_prior": 0.0,
+        }
         for name, change in {
             "dense_only": {**off, "lexical_weight": 0.0},
             "bm25_only": {**off, "dense_weight": 0.0},

@@ -92,6 +92,18 @@ def _ask(browser, question: str, n_answers: int):
     )
 
 
+def _first_answer(served_app, browser, question: str) -> str:
+    """Open a fresh page, ask one question, return the text of the answer bubble."""
+    from selenium.webdriver.common.by import By
+
+    url, _ = served_app
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.get(url)
+    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#question textarea"))
+    _ask(browser, question, 1)
+    return browser.find_elements(By.CSS_SELECTOR, "#chat .message-row")[-1].text
+
+
 def test_ask_click_citation_and_escape_html(served_app, browser):
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
@@ -145,12 +157,7 @@ def test_document_browser_shows_law_structure(served_app, browser):
 def test_typo_repair_is_shown_above_the_answer(served_app, browser):
     from selenium.webdriver.common.by import By
 
-    url, _ = served_app
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    browser.get(url)
-    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#question textarea"))
-    _ask(browser, "apa itu kesejahteran sosial?", 1)
-    last = browser.find_elements(By.CSS_SELECTOR, "#chat .message-row")[-1].text
+    last = _first_answer(served_app, browser, "apa itu kesejahteran sosial?")
     assert "Ejaan disesuaikan untuk pencarian: kesejahteran → kesejahteraan" in last
     assert _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#chat a.cite"))
     browser.save_screenshot(str(ARTIFACTS / "06-ejaan-disesuaikan.png"))
@@ -159,12 +166,7 @@ def test_typo_repair_is_shown_above_the_answer(served_app, browser):
 def test_a_who_question_shows_the_one_list_item_with_its_introduction(served_app, browser):
     from selenium.webdriver.common.by import By
 
-    url, _ = served_app
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    browser.get(url)
-    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#question textarea"))
-    _ask(browser, "Siapa yang menerbitkan STR?", 1)
-    last = browser.find_elements(By.CSS_SELECTOR, "#chat .message-row")[-1].text
+    last = _first_answer(served_app, browser, "Siapa yang menerbitkan STR?")
     assert "Organisasi Pekerja Sosial berwenang:" in last and "menerbitkan, memperpanjang" in last
     assert "menegakkan kode etik" not in last  # the rest of Pasal 48's list stays out of the answer
     cites = _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#chat a.cite"))
