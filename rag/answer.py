@@ -167,18 +167,18 @@ class Answerer:
     def _extractive(self, q, parsed, cands, results, base, t0, t1) -> Answer:
         q_terms = content_terms(parsed.lexical_text)
         referenced = [n for n, r in enumerate(results, 1) if parsed.law_refs and r.score >= 1.0]
+
+        def cover(text: str) -> float:
+            return self.retriever.text_coverage(q_terms, text)
+
+        focus = extractive.action_sentence(cands, parsed, cover) if not referenced else None
         if referenced:  # "isi pasal 42 UU Peksos": quote the Pasal itself
             chosen = [c for c in cands if c.n == referenced[0]][:16]
             seeds = chosen[:1]
         else:
             chosen, seeds = extractive.select(
-                cands,
-                parsed,
-                q,
-                self.settings.max_answer_sentences,
-                cover=lambda text: self.retriever.text_coverage(q_terms, text),
+                cands, parsed, q, self.settings.max_answer_sentences, cover=cover, focus=focus
             )
-        focus = extractive.action_sentence(cands, parsed) if not referenced else None
         if focus is not None:  # the item that answers "siapa yang V X", not the rest of its list
             chosen = [c for c in chosen if c is focus or not extractive.same_list(c, focus, cands)]
         context = extractive.with_context(chosen, cands, focused=(focus,) if focus else ())

@@ -21,6 +21,8 @@ from rag.types import SearchResult, Sentence
 
 _NUMBERED_DEFINITION = re.compile(r"^\d+\.\s+[^.]{1,80}?\s+(?:adalah|yang selanjutnya disingkat)\b")
 _LIST_ITEM = re.compile(r"^(?:[a-z]|\d+)\.\s|^\(\d+\)\s|^-\s")
+_AYAT = re.compile(r"^\(\d+[a-z]?\)\s")
+"""An ayat opens with "(2)": it starts a new unit of its Pasal, never an item of the list before it."""
 _COMPARE = re.compile(
     r"\b(?:beda(?:nya)?|perbedaan|membedakan|bedanya|difference between)\s+(?:antara\s+)?(?P<x>.+?)\s+"
     r"(?:dan|dengan|dgn|sama|and|vs\.?)\s+(?P<y>.+?)\s*\??$",
@@ -118,11 +120,13 @@ def select(
     max_sentences: int = 4,
     lam: float = 0.75,
     cover: Callable[[str], float] | None = None,
+    focus: Candidate | None = None,
 ) -> tuple[list[Candidate], list[Candidate]]:
     """MMR over candidates, seeded with a definition sentence, both sides of a comparison, the sentence
     carrying the number or date asked for, and the one naming the action asked about.
 
-    `cover(text)` is the share of the question's terms a text covers (Retriever.text_coverage).
+    `cover(text)` is the share of the question's terms a text covers (Retriever.text_coverage); `focus`
+    the sentence naming the action asked about (action_sentence).
     Returns (chosen, seeds); seeds go first in the answer.
     """
     if not cands:
@@ -160,7 +164,7 @@ def select(
         if cover is not None:  # the one most about the question: STR *sementara* for "... STR sementara berlaku?"
             carrying.sort(key=lambda c: -cover(with_referenced_ayat(c, cands)))  # stable: rank breaks ties
         take(carrying[0] if carrying else None)
-    take(action_sentence(ranked, parsed))
+    take(focus)
     seeds = list(chosen)
     own = definition_pattern(parsed.definition_terms) if parsed.definition_terms else None
 
@@ -185,29 +189,57 @@ def select(
     return chosen, seeds
 
 
-def action_sentence(cands: list[Candidate], parsed: ParsedQuery, pool: int = 40) -> Candidate | None:
-    """For "siapa yang berwenang *mencabut* STR?": the best-ranked sentence that names the action and the
-    thing it is done to ("e. menerbitkan, memperpanjang, membekukan, dan mencabut STR;" under "Organisasi
-    Pekerja Sosial berwenang:"). The verb as written beats another form of it ("pencabutan STR")."""
+def action_sentence(
+    cands: list[Candidate], parsed: ParsedQuery, cover: Callable[[str], float] | None = None, pool: int = 40
+) -> Candidate | None:
+    """For "siapa yang berwenang *mencabut* STR?": the sentence that names the action and the thing it is
+    done to, read with the sentence that introduces its list ("e. menerbitkan, memperpanjang, membekukan,
+    dan mencabut STR;" under "Organisasi Pekerja Sosial berwenang:"). Among several, the one that covers
+    most of the question with its introduction (`cover`, e.g. "... di tingkat *provinsi*": "Tanggung jawab
+    ... dilaksanakan: a. untuk tingkat provinsi oleh gubernur", not "e. ... melaksanakan tanggung jawab
+    sosialnya"), then the verb as written ("mencabut", not "pencabutan"), then rank."""
     asked = asked_action(re.sub(r"\(.*?\)", " ", parsed.dense_text))
     if asked is None or not asked[1]:
         return None
     verb, things = asked
+    by_pos = {(c.chunk_idx, c.j): c for c in cands}
     ranked = sorted(cands, key=lambda c: -c.score)[:pool]
-    hits = [
-        c
-        for c in ranked
-        if _informative(c) and mentions(c.sentence.text, verb) and mentions(c.sentence.text, things[0])
-    ]
-    hits.sort(key=lambda c: not re.search(rf"\b{re.escape(verb)}\b", fold(c.sentence.text)))  # stable
-    return hits[0] if hits else None
+    hits = []
+    for c in ranked:
+        intro = _list_intro(c, by_pos)
+        text = f"{intro.sentence.text} {c.sentence.text}" if intro is not None else c.sentence.text
+        if _informative(c) and mentions(text, verb) and mentions(text, things[0]):
+            as_written = bool(re.search(rf"\b{re.escape(verb)}\b", fold(text)))
+            hits.append((-(cover(text) if cover else 0.0), not as_written, c))
+    hits.sort(key=lambda h: h[:2])  # stable: rank breaks ties
+    return hits[0][2] if hits else None
+
+
+def _list_intro(c: Candidate, by_pos: dict[tuple[int, int], Candidate]) -> Candidate | None:
+    """The sentence (ending with ':') that introduces the list a list item belongs to; None for others."""
+    if not _item(c):
+        return None
+    j = c.j - 1
+    while (c.chunk_idx, j) in by_pos:
+        prev = by_pos[(c.chunk_idx, j)]
+        if prev.sentence.text.rstrip().endswith(":"):  # also an ayat that opens a list: "(2) ... melalui:"
+            return prev
+        if not _item(prev):
+            return None
+        j -= 1
+    return None
+
+
+def _item(c: Candidate) -> bool:
+    """A list item ("a. ...", "1. ...", "- ..."); an ayat ("(2) ...") is not one."""
+    return bool(_LIST_ITEM.match(c.sentence.text)) and not _AYAT.match(c.sentence.text)
 
 
 def same_list(a: Candidate, b: Candidate, cands: list[Candidate]) -> bool:
     """Whether two sentences are items of one list (the same run of items in one passage)."""
-    if a.chunk_idx != b.chunk_idx or not (_LIST_ITEM.match(a.sentence.text) and _LIST_ITEM.match(b.sentence.text)):
+    if a.chunk_idx != b.chunk_idx or not (_item(a) and _item(b)):
         return False
-    items = {c.j for c in cands if c.chunk_idx == a.chunk_idx and _LIST_ITEM.match(c.sentence.text)}
+    items = {c.j for c in cands if c.chunk_idx == a.chunk_idx and _item(c)}
     lo, hi = sorted((a.j, b.j))
     return all(j in items for j in range(lo, hi + 1))
 
@@ -233,15 +265,8 @@ def with_context(
             out.append(c)
 
     for c in chosen:
-        intro = c
-        if _LIST_ITEM.match(c.sentence.text):
-            j = c.j - 1
-            while (c.chunk_idx, j) in by_pos and _LIST_ITEM.match(by_pos[(c.chunk_idx, j)].sentence.text):
-                j -= 1
-            prev = by_pos.get((c.chunk_idx, j))
-            if prev is not None and prev.sentence.text.rstrip().endswith(":"):
-                intro = prev
-        elif _ANAPHOR.match(c.sentence.text):
+        intro = _list_intro(c, by_pos) or c
+        if intro is c and not _LIST_ITEM.match(c.sentence.text) and _ANAPHOR.match(c.sentence.text):
             # "Inilah yang membedakan ..." refers back: bring the previous substantial sentence
             # (skipping attributions such as "- Pasal 1(2)").
             j = c.j - 1
@@ -251,14 +276,14 @@ def with_context(
                 add(by_pos[(c.chunk_idx, j)])
         add(intro)
         # A list of definitions ("yang dimaksud dengan:") only brings the item that was asked for.
-        whole_list = c not in focused and (
-            intro is c or not re.search(r"yang dimaksud(?:kan)? dengan", intro.sentence.text, re.I)
+        whole_list = intro is c or (
+            c not in focused and not re.search(r"yang dimaksud(?:kan)? dengan", intro.sentence.text, re.I)
         )
         if whole_list and intro.sentence.text.rstrip().endswith(":"):
             j, n = intro.j + 1, 0
             while (intro.chunk_idx, j) in by_pos and n < max_items:
                 item = by_pos[(intro.chunk_idx, j)]
-                if not _LIST_ITEM.match(item.sentence.text):
+                if not _item(item):  # the next ayat ends the list
                     break
                 add(item)
                 j, n = j + 1, n + 1
@@ -279,9 +304,10 @@ def order(chosen: list[Candidate], seeds: list[Candidate], lead_first: bool = Fa
         lead = seeds[0]
         js = {c.j for c in chosen if c.n == lead.n}
         j = lead.j
-        while j - 1 in js:
-            j -= 1
-        if _LIST_ITEM.match(lead.sentence.text):  # a list item keeps the sentence introducing its list
+        if not _AYAT.match(lead.sentence.text):  # the ayat before an ayat does not lead into it
+            while j - 1 in js:
+                j -= 1
+        if _item(lead):  # a list item keeps the sentence introducing its list
             intros = [c.j for c in chosen if c.n == lead.n and c.j < j and c.sentence.text.rstrip().endswith(":")]
             j = max(intros, default=j)
         start[lead.n] = j
@@ -303,7 +329,11 @@ def render(cands: list[Candidate]) -> str:
         text = normalize_whitespace(c.sentence.text)
         # an item follows its introduction or the item before it (items left out in between are fine)
         follows = prev is not None and prev.chunk_idx == c.chunk_idx and prev.j < c.j
-        in_list = bool(_LIST_ITEM.match(text)) and follows and (in_list or prev.sentence.text.rstrip().endswith(":"))
+        in_list = (
+            bool(_LIST_ITEM.match(text) and not _AYAT.match(text))
+            and follows
+            and (in_list or prev.sentence.text.rstrip().endswith(":"))
+        )
         if in_list:
             parts.append(f"\n- {text} [{c.n}]")
         else:
