@@ -7,6 +7,12 @@ import statistics
 from eval.dataset import Question, is_relevant
 
 
+def _opens_with_gold(ans, q: Question) -> bool:
+    first = ans.sentences[0].citations
+    by_n = {c.n: c.chunk for c in ans.citations}
+    return any(n in by_n and is_relevant(by_n[n], q) for n in first)
+
+
 def evaluate_answers(answerer, questions: list[Question], engine: str = "extractive") -> dict:
     rows = []
     for q in questions:
@@ -21,6 +27,8 @@ def evaluate_answers(answerer, questions: list[Question], engine: str = "extract
                 "answerable": q.answerable,
                 "abstained": ans.abstained,
                 "gold_hit": (not ans.abstained) and any(is_relevant(c.chunk, q) for c in ans.citations),
+                # the answer opens with the passage that holds the gold fact
+                "gold_lead": (not ans.abstained) and bool(ans.sentences) and _opens_with_gold(ans, q),
                 "sentences": len(ans.sentences),
                 "supported": sum(s.supported for s in cited_sents),
                 "cited": len(cited_sents),
@@ -40,6 +48,7 @@ def evaluate_answers(answerer, questions: list[Question], engine: str = "extract
         "engine": engine,
         "n": len(rows),
         "gold_fact_hit": round(sum(r["gold_hit"] for r in answerable) / max(len(answerable), 1), 4),
+        "gold_fact_lead": round(sum(r["gold_lead"] for r in answerable) / max(len(answerable), 1), 4),
         "citation_precision": round(sum(r["supported"] for r in rows) / max(cited_total, 1), 4),
         "citation_recall": round(sum(r["with_support"] for r in rows if not r["abstained"]) / max(sent_total, 1), 4),
         "abstention_accuracy": round(sum(r["abstained"] for r in unanswerable) / max(len(unanswerable), 1), 4),
