@@ -329,11 +329,7 @@ def render(cands: list[Candidate]) -> str:
         text = normalize_whitespace(c.sentence.text)
         # an item follows its introduction or the item before it (items left out in between are fine)
         follows = prev is not None and prev.chunk_idx == c.chunk_idx and prev.j < c.j
-        in_list = (
-            bool(_LIST_ITEM.match(text) and not _AYAT.match(text))
-            and follows
-            and (in_list or prev.sentence.text.rstrip().endswith(":"))
-        )
+        in_list = _item(c) and follows and (in_list or prev.sentence.text.rstrip().endswith(":"))
         if in_list:
             parts.append(f"\n- {text} [{c.n}]")
         else:

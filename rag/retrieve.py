@@ -160,12 +160,17 @@ class Retriever:
                 out.append((by_id[cid], 1.0 - float(dist)))
         return out[:n]
 
+    def _best_sentence(self, sims: np.ndarray) -> np.ndarray:
+        """Each chunk's best sentence similarity (-1 for a chunk without sentences)."""
+        best = np.maximum.reduceat(sims, self._sentence_starts)
+        best[self._no_sentences] = -1.0
+        return best
+
     def by_sentence(self, sims: np.ndarray | None, n: int) -> list[tuple[int, float]]:
         """Chunks ranked by their best-matching sentence: precise facts inside long passages."""
         if sims is None:
             return []
-        best = np.maximum.reduceat(sims, self._sentence_starts)
-        best[self._no_sentences] = -1.0
+        best = self._best_sentence(sims)
         top = np.argsort(-best)[:n]
         return [(int(i), float(best[i])) for i in top if best[i] > -1.0]
 
@@ -183,6 +188,15 @@ class Retriever:
         have |= {t[1:] for t in have if t.startswith("~") and len(t) <= 4}
         return sum(w for t, w in weights.items() if t in have) / total
 
+    def _postings(self, term: str) -> np.ndarray:
+        """Chunks whose BM25 field holds `term` (a token, or "~stem")."""
+        bm = self.generation.bm25
+        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
+        col = bm.vocab_dict.get(term)
+        if col is None or col + 1 >= len(indptr):
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(indices[indptr[col] : indptr[col + 1]])
+
     def coverage_many(self, q_terms: set[str], idxs: list[int]) -> np.ndarray:
         """IDF-weighted share of the question's content terms found in each chunk of `idxs` (0..1).
 
@@ -191,16 +205,10 @@ class Retriever:
         out = np.zeros(len(idxs), dtype=np.float64)
         if not q_terms or not idxs:
             return out
-        bm = self.generation.bm25
-        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
         cand = np.asarray(idxs)
         weights, total = self._term_weights(q_terms)
         for t, w in weights.items():
-            col = bm.vocab_dict.get(t)
-            if col is None or col + 1 >= len(indptr):
-                continue
-            postings = indices[indptr[col] : indptr[col + 1]]
-            out += w * np.isin(cand, postings)
+            out += w * np.isin(cand, self._postings(t))
         return out / total if total else out
 
     def definitions(self, parsed: ParsedQuery, sims: np.ndarray | None) -> list[tuple[int, float]]:
@@ -228,15 +236,6 @@ class Retriever:
             top = np.argsort(-scores)[:n]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
-    def _postings(self, term: str) -> np.ndarray:
-        """Chunks whose BM25 field holds `term` (a token, or "~stem")."""
-        bm = self.generation.bm25
-        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
-        col = bm.vocab_dict.get(term)
-        if col is None or col + 1 >= len(indptr):
-            return np.zeros(0, dtype=np.int64)
-        return np.asarray(indices[indptr[col] : indptr[col + 1]])
-
     def actions(
         self, parsed: ParsedQuery, sims: np.ndarray | None, lexical: list[tuple[int, float]] = ()
     ) -> list[tuple[int, float]]:
@@ -261,7 +260,7 @@ class Retriever:
             bm25 = dict(lexical)
             best = np.asarray([bm25.get(int(i), 0.0) for i in hits])
         else:
-            best = np.maximum.reduceat(sims, self._sentence_starts)[hits]
+            best = self._best_sentence(sims)[hits]
         order = np.argsort(-best)
         return [(int(hits[i]), float(best[i])) for i in order]
 
