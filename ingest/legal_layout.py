@@ -18,14 +18,16 @@ PARAGRAF = re.compile(r"^Paragraf\s+\d+\b")
 AYAT = re.compile(r"^\((\d+[a-z]?)\)\s")
 ANGKA = re.compile(r"^(\d{1,3})\.\s")
 HURUF = re.compile(r"^([a-z])\.\s")
-PREAMBLE = re.compile(r"^(Menimbang|Mengingat|Memperhatikan|MEMUTUSKAN|Menetapkan)\b", re.I)
-BARE_LABEL = re.compile(r"^(?:Menimbang|Mengingat|Memperhatikan|MEMUTUSKAN|Menetapkan)\s*:?$", re.I)
-OPENING = re.compile(r"^(?:DENGAN\s+RAHMAT|Dengan\s+Persetujuan\s+Bersama)\b", re.I)
+_LABEL_WORDS = ("Menimbang", "Mengingat", "Memperhatikan", "Memutuskan", "Menetapkan")
+_LABEL = "|".join(w for word in _LABEL_WORDS for w in (word, word.upper()))
+# Case matters: "Menimbang" / "MENIMBANG" open a part, "menetapkan" inside a broken sentence does not.
+PREAMBLE = re.compile(rf"^({_LABEL})\b")
+BARE_LABEL = re.compile(rf"^(?:{_LABEL})\s*:?$")
+OPENING = re.compile(r"^(?:DENGAN\s+RAHMAT|DENGAN\s+PERSETUJUAN|Dengan\s+(?i:rahmat|persetujuan\s+bersama))\b")
 AUTHORITY = re.compile(r"^(?:PRESIDEN|MENTERI|GUBERNUR|BUPATI|WALI\s*KOTA|KEPALA)\b[^a-z]*,$")
 CLOSING = re.compile(
-    r"^(?:Agar setiap orang mengetahuinya|(?:LEMBARAN|BERITA)\s+(?:NEGARA|DAERAH)\b)"
-    r"|^(?:Disahkan|Diundangkan|Ditetapkan)\s+di\b",
-    re.I,
+    r"^(?:Agar setiap orang mengetahuinya|AGAR SETIAP ORANG|(?:LEMBARAN|BERITA)\s+(?:NEGARA|DAERAH)\b)"
+    r"|^(?:Disahkan|Diundangkan|Ditetapkan|DISAHKAN|DIUNDANGKAN|DITETAPKAN)\s+(?:di|DI)\b"
 )
 CLOSING_CONTINUES = re.compile(r"^(?:Disahkan|Diundangkan|Ditetapkan)\s+di\b", re.I)
 PENJELASAN = re.compile(r"^PENJELASAN\b")
@@ -67,7 +69,13 @@ def starts_unit(line: str) -> bool:
 
 def stands_alone(line: str) -> bool:
     """Headings that are a line of their own: nothing after them is joined to them."""
-    return bool(line.startswith("#") or PASAL.match(line) or BARE_LABEL.match(line) or PENJ_PART.match(line))
+    return bool(
+        line.startswith("#")
+        or PASAL.match(line)
+        or BARE_LABEL.match(line)
+        or PENJ_PART.match(line)
+        or AUTHORITY.match(line)  # "PRESIDEN REPUBLIK INDONESIA," above a signature
+    )
 
 
 @dataclass
