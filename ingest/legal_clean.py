@@ -74,6 +74,8 @@ def _continues(prev: str, line: str) -> bool:
         return _ends_mid_sentence(prev) and bool(AYAT.match(line) or PASAL.match(line))
     if stands_alone(prev):
         return False
+    if line[:1].islower():  # "...; dan" wrapped before its "dan": no unit starts in lower case except huruf
+        return True
     if BAB.match(prev):
         return line.isupper()
     return not prev.endswith((".", ";", ":"))

@@ -241,6 +241,13 @@ def _load_html(path: Path, data: bytes) -> Document:
     return _document(path, body, meta)
 
 
+def _has_front_matter(path: Path) -> bool:
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return False
+    with path.open("rb") as f:
+        return f.read(5).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+
+
 def load_documents(corpus_dir: Path) -> tuple[list[tuple[Document, str]], list[Skipped]]:
     """All usable documents with their file hash, and the files skipped with a reason."""
     docs: list[tuple[Document, str]] = []
@@ -259,9 +266,17 @@ def load_documents(corpus_dir: Path) -> tuple[list[tuple[Document, str]], list[S
         digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         if doc.source_id in seen or digest in seen.values():
             twin = next((sid for sid, h in seen.items() if h == digest or sid == doc.source_id), "")
-            reason = f"{path.name}: isi atau id sama dengan dokumen '{twin}' yang sudah dimuat; dilewati"
-            log.warning("skipped %s: %s", path, reason)
-            skipped.append(Skipped(str(path), reason))
+            i = next(k for k, (d, _) in enumerate(docs) if d.source_id == twin)
+            kept, drop = Path(docs[i][0].path), path
+            if _has_front_matter(path) and not _has_front_matter(kept):
+                # A curated copy (front matter: publisher, url, revoked parts) beats a raw copy of the same text.
+                kept, drop = path, kept
+                docs[i] = (doc, file_hash(path))
+                del seen[twin]
+                seen[doc.source_id] = digest
+            reason = f"{drop.name}: isi atau id sama dengan dokumen '{twin}' dari {kept.name}; dilewati"
+            log.warning("skipped %s: %s", drop, reason)
+            skipped.append(Skipped(str(drop), reason))
             continue
         seen[doc.source_id] = digest
         docs.append((doc, file_hash(path)))

@@ -15,7 +15,7 @@ import pytest
 from ingest.chunk import chunk_document
 from ingest.clean import clean_document
 from ingest.legal_clean import normalise_layout
-from ingest.load import load_document
+from ingest.load import load_document, load_documents
 from ingest.regulation import recognise
 from rag.text import normalize_whitespace
 from tests.conftest import CORPUS, RAW_SOURCES
@@ -699,6 +699,23 @@ def test_article_mentioning_a_law_stays_an_article(tmp_path):
     assert (doc.meta["author"], doc.meta["published"]) == ("Dosen Pengampu", "2024-03-12")
 
 
+def test_article_title_from_first_heading_and_date_from_byline(tmp_path):
+    p = tmp_path / "tulisan.md"
+    p.write_text("Senin, 4 Maret 2024\n\n# Peran Pekerja Sosial di Desa\n\nPekerja sosial mendampingi warga.\n")
+    doc = load_document(p)
+    assert (doc.kind, doc.title, doc.meta["published"]) == ("article", "Peran Pekerja Sosial di Desa", "2024-03-04")
+
+
+@pytest.mark.skipif(not RAW_SOURCES.is_dir(), reason="../shared/corpus-sources not present")
+def test_raw_copy_of_a_curated_law_is_skipped_as_the_same_document(tmp_path):
+    shutil.copy(CORPUS / "uu-14-2019.md", tmp_path / "uu-14-2019.md")
+    shutil.copy(RAW_SOURCES / RAW_LAWS["uu-14-2019"], tmp_path / "UU Peksos salinan.txt")
+    docs, skipped = load_documents(tmp_path)  # the raw copy sorts first ("U" < "u"), the curated one still wins
+    assert [(d.source_id, d.meta.get("publisher", "")[:9]) for d, _ in docs] == [("uu-14-2019", "Lembaran ")]
+    assert [s.path.rsplit("/", 1)[-1] for s in skipped] == ["UU Peksos salinan.txt"]
+    assert "uu-14-2019" in skipped[0].reason
+
+
 def test_front_matter_kind_article_turns_recognition_off(tmp_path):
     p = tmp_path / "a.md"
     p.write_text("---\nid: ringkasan\nkind: article\n---\n\n" + UU_TXT, encoding="utf-8")
@@ -719,6 +736,8 @@ def _part(locator: str, short: str) -> str:
 
 
 def _norm(text: str) -> str:
+    """Whitespace collapsed, Markdown heading marks dropped, typographic quotes folded (Helvetica has none)."""
+    text = text.translate(str.maketrans("“”‘’", "\"\"''"))
     return normalize_whitespace(re.sub(r"^#{1,6}\s+", "", text, flags=re.M))
 
 
@@ -750,5 +769,31 @@ def test_raw_law_without_front_matter_cited_like_curated(tmp_path, sid):
     back = _agreement(raw_chunks, cur_chunks, short)
     same = len({c.locator for c in cur_chunks} & {c.locator for c in raw_chunks}) / len({c.locator for c in cur_chunks})
     print(f"\n{sid}: curated chunks found in raw {share:.3f}, raw in curated {back:.3f}, same locators {same:.3f}")
+    assert share >= 0.95
+    assert back >= 0.95
+
+
+@pytest.mark.skipif(not RAW_SOURCES.is_dir(), reason="../shared/corpus-sources not present")
+@pytest.mark.parametrize("sid", list(RAW_LAWS))
+def test_raw_law_typeset_as_pdf_cited_like_curated(tmp_path, sid):
+    """The raw law typeset into a PDF (hyphenated lines, 45 lines a page, letterhead and footer on every page)."""
+    text = (RAW_SOURCES / RAW_LAWS[sid]).read_text(encoding="utf-8")
+    lines = [ln for p in text.translate(str.maketrans("“”", '""')).splitlines() if p.strip() for ln in _wrap(p, 70)]
+    pages = [
+        ["PRESIDEN", "REPUBLIK INDONESIA", f"- {n} -"] + lines[i : i + 45] + ["www.peraturan.go.id"]
+        for n, i in enumerate(range(0, len(lines), 45), 1)
+    ]
+    assert len(pages) >= 10 and sum(ln.endswith("-") for ln in lines) >= 20
+    path = tmp_path / "lampiran surat.pdf"
+    path.write_bytes(pdf_pages(pages))
+    got = clean_document(load_document(path))
+    curated = clean_document(load_document(CORPUS / f"{sid}.md"))
+    short = curated.meta["short"]
+    assert (got.source_id, got.kind, got.short) == (sid, "law", short)
+    assert "www.peraturan.go.id" not in got.text and "- 3 -" not in got.text
+    pdf_chunks, cur_chunks = chunk_document(got, 80, 200), chunk_document(curated, 80, 200)
+    share = _agreement(cur_chunks, pdf_chunks, short)
+    back = _agreement(pdf_chunks, cur_chunks, short)
+    print(f"\n{sid} via PDF ({len(pages)} pages): curated chunks found {share:.3f}, PDF chunks in curated {back:.3f}")
     assert share >= 0.95
     assert back >= 0.95
