@@ -1,7 +1,9 @@
 """Chunk stage: structure-aware passages with exact character spans and their sentences.
 
-Laws: one chunk per Pasal; a Pasal longer than `max_words` is split per ayat (or per angka in a
-definitions list), each chunk embedded with its BAB / Bagian / Pasal heading. Articles: paragraphs
+Laws (structure read by ingest.legal_layout): one chunk per Pasal, preamble part, Penjelasan or diktum;
+a Pasal longer than `max_words` is split per ayat (or per angka in a definitions list, or per huruf),
+each chunk embedded with its BAB / Bagian / Paragraf / Pasal heading. Locators read like a citation:
+"UU 4/1979 Pasal 2 ayat (3)", "... Penjelasan Pasal 2", "... Menimbang". Articles: paragraphs
 grouped into chunks of roughly `min_words`-`max_words` words within a section, on sentence boundaries.
 """
 

@@ -53,7 +53,7 @@ class RegulationInfo:
 
     @property
     def short(self) -> str:
-        """ "UU 4/1979", "Perda Kota Bandung 5/2020", "Kepmensos 146/HUK/2013"."""
+        """Short citation: "UU 4/1979", "Perda Kota Bandung 5/2020", "Kepmensos 146/HUK/2013"."""
         return f"{self.prefix} {self.nomor}" if self._year_in_nomor else f"{self.prefix} {self.nomor}/{self.tahun}"
 
     @property
