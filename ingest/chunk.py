@@ -1,7 +1,9 @@
 """Chunk stage: structure-aware passages with exact character spans and their sentences.
 
-Laws: one chunk per Pasal; a Pasal longer than `max_words` is split per ayat (or per angka in a
-definitions list), each chunk embedded with its BAB / Bagian / Pasal heading. Articles: paragraphs
+Laws (structure read by ingest.legal_layout): one chunk per Pasal, preamble part, Penjelasan or diktum;
+a Pasal longer than `max_words` is split per ayat (or per angka in a definitions list, or per huruf),
+each chunk embedded with its BAB / Bagian / Paragraf / Pasal heading. Locators read like a citation:
+"UU 4/1979 Pasal 2 ayat (3)", "... Penjelasan Pasal 2", "... Menimbang". Articles: paragraphs
 grouped into chunks of roughly `min_words`-`max_words` words within a section, on sentence boundaries.
 """
 
@@ -9,55 +11,33 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 
+from ingest.legal_layout import ANGKA, AYAT, HEADING, HURUF, Block, law_groups, line_blocks
 from rag.text import paragraph_spans, split_sentences, word_count
 from rag.types import Chunk, Document
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.S)
-_BAB = re.compile(r"^BAB\s+[IVXLC]+\b")
-_BAGIAN = re.compile(r"^Bagian\s+\w+\b")
-_PASAL = re.compile(r"^Pasal\s+(\d+[A-Z]?)\s*$")
-_AYAT = re.compile(r"^\((\d+[a-z]?)\)\s")
-_ANGKA = re.compile(r"^(\d+)\.\s")
-_HURUF = re.compile(r"^([a-z])\.\s")
-_PREAMBLE = re.compile(r"^(Menimbang|Mengingat|MEMUTUSKAN|Menetapkan)\b")
-_CLOSING = re.compile(r"^(Agar setiap orang mengetahuinya|LEMBARAN NEGARA REPUBLIK)")
-_PENJELASAN = re.compile(r"^PENJELASAN\b")
-_PENJ_PART = re.compile(r"^(I|II)\.\s+(UMUM|PASAL DEMI PASAL)")
 _EXPLAINS_NOTHING = re.compile(r"(?:Ayat|Huruf|Angka)\s+\(?\w+\)?|Cukup jelas\.?", re.I)
 
 
 # What the structural parts of a law are for, added to their heading so that questions such as
 # "mengapa UU ini dibentuk?" or "kapan disahkan?" find them.
 _PART_GLOSS = {
-    "Pembukaan": "Judul dan pembukaan undang-undang",
-    "Menimbang": "Menimbang: pertimbangan dan alasan dibentuknya undang-undang",
-    "Mengingat": "Mengingat: dasar hukum pembentukan undang-undang",
-    "MEMUTUSKAN": "Memutuskan dan menetapkan undang-undang",
+    "Pembukaan": "Judul dan pembukaan {kind}",
+    "Menimbang": "Menimbang: pertimbangan dan alasan dibentuknya {kind}",
+    "Mengingat": "Mengingat: dasar hukum pembentukan {kind}",
+    "Memperhatikan": "Memperhatikan: hal yang diperhatikan dalam pembentukan {kind}",
+    "MEMUTUSKAN": "Memutuskan dan menetapkan {kind}",
     "Pengesahan": "Pengesahan: tanggal disahkan dan diundangkan, penandatangan",
+    "Lampiran": "Lampiran {kind}",
 }
 
 
-@dataclass
-class _Block:
-    start: int
-    end: int
-    text: str
-    heading_level: int = 0
-
-    @property
-    def plain(self) -> str:
-        m = _HEADING.match(self.text)
-        return m.group(2).strip() if m else self.text
-
-
-def _blocks(doc: Document) -> list[_Block]:
+def _blocks(doc: Document) -> list[Block]:
     out = []
     for a, b in paragraph_spans(doc.text):
         text = doc.text[a:b]
-        m = _HEADING.match(text)
-        out.append(_Block(a, b, text, len(m.group(1)) if m else 0))
+        m = HEADING.match(text)
+        out.append(Block(a, b, text, len(m.group(1)) if m else 0))
     return out
 
 
@@ -103,65 +83,18 @@ def _split_long(doc: Document, start: int, end: int, max_words: int) -> list[tup
 # ---------------------------------------------------------------------------- laws
 
 
-@dataclass
-class _Group:
-    locator: str  # e.g. "Pasal 6", "Menimbang", "Penjelasan Pasal 2"
-    context: list[str]  # BAB, Bagian ...
-    blocks: list[_Block] = field(default_factory=list)
-    kind: str = "pasal"  # pasal | preamble | closing | general
-
-
-def _law_groups(blocks: list[_Block]) -> list[_Group]:
-    groups: list[_Group] = []
-    bab = bagian = ""
-    penjelasan = False
-    part = ""
-    cur: _Group | None = None
-
-    def start(locator: str, kind: str) -> _Group:
-        ctx = [c for c in (bab, bagian) if c]
-        g = _Group(locator, ctx, kind=kind)
-        groups.append(g)
-        return g
-
-    for blk in blocks:
-        text = blk.plain
-        if _PENJELASAN.match(text):
-            penjelasan, bab, bagian, cur = True, "", "", None
-            continue
-        if _BAB.match(text):
-            bab, bagian, cur = text, "", None
-            continue
-        if _BAGIAN.match(text) and len(text.split()) <= 12:
-            bagian, cur = text, None
-            continue
-        m = _PENJ_PART.match(text)
-        if m and penjelasan:
-            part = m.group(2)
-            cur = start("Penjelasan Umum", "general") if part == "UMUM" else None
-            continue
-        m = _PASAL.match(text)
-        if m:
-            cur = start(("Penjelasan " if penjelasan else "") + f"Pasal {m.group(1)}", "pasal")
-            continue
-        m = _PREAMBLE.match(text)
-        if m and not penjelasan and not (m.group(1) == "Menetapkan" and cur and cur.locator == "MEMUTUSKAN"):
-            cur = start(m.group(1), "preamble")
-            if text.rstrip(" :") == m.group(1):  # a bare "Menimbang :" label
-                continue
-        elif _CLOSING.match(text) and not penjelasan:
-            cur = start("Pengesahan", "closing")
-        if cur is None:
-            cur = start("Pembukaan", "preamble")
-        cur.blocks.append(blk)
-    return [g for g in groups if g.blocks]
-
-
-def _units(blocks: list[_Block]) -> list[tuple[str, list[_Block]]]:
-    """Split a Pasal's blocks at ayat "(n)" or, failing that, at angka "n." items."""
-    pattern, label = (_AYAT, "ayat ({})") if any(_AYAT.match(b.text) for b in blocks) else (_ANGKA, "angka {}")
-    units: list[tuple[str, list[_Block]]] = []
-    intro: list[_Block] = []
+def _units(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
+    """Split a Pasal's blocks at ayat "(n)", failing that at angka "n." items, failing that at huruf "a."."""
+    pattern, label = next(
+        (
+            (p, lab)
+            for p, lab in ((AYAT, "ayat ({})"), (ANGKA, "angka {}"), (HURUF, "huruf {}"))
+            if any(p.match(b.text) for b in blocks)
+        ),
+        (ANGKA, "angka {}"),
+    )
+    units: list[tuple[str, list[Block]]] = []
+    intro: list[Block] = []
     for blk in blocks:
         m = pattern.match(blk.text)
         if m:
@@ -176,33 +109,40 @@ def _units(blocks: list[_Block]) -> list[tuple[str, list[_Block]]]:
     return units
 
 
+def _kind_word(doc: Document) -> str:
+    """How a part gloss names the document: "undang-undang" for a UU (or Perppu), else "peraturan"."""
+    return "undang-undang" if str(doc.meta.get("jenis") or "UU") in {"UU", "Perppu"} else "peraturan"
+
+
 def chunk_law(doc: Document, max_words: int) -> list[Chunk]:
     short = doc.short
+    kind = _kind_word(doc)
     chunks: list[Chunk] = []
-    for g in _law_groups(_blocks(doc)):
-        text = " ".join(b.text for b in g.blocks)
+    for g in law_groups(line_blocks(doc.text)):
+        a, b = g.blocks[0].start, g.blocks[-1].end
+        text = doc.text[a:b]
         if g.locator.startswith("Penjelasan Pasal") and not re.search(r"\w", _EXPLAINS_NOTHING.sub("", text)):
             continue  # "Cukup jelas." explains nothing
-        heading = _join_heading([short, *g.context, _PART_GLOSS.get(g.locator, g.locator)])
+        gloss = _PART_GLOSS.get(g.locator.split(" BAB ")[0], g.locator).format(kind=kind)
+        heading = _join_heading([short, *g.context, gloss])
         base = f"{short} {g.locator}"
-        if word_count(text) <= max_words or g.kind != "pasal":
-            spans = [(g.blocks[0].start, g.blocks[-1].end, base)]
-            if word_count(text) > max_words:
-                spans = [
-                    (a, b, f"{base} (bagian {i})")
-                    for i, (a, b) in enumerate(_split_long(doc, g.blocks[0].start, g.blocks[-1].end, max_words), 1)
-                ]
+        if word_count(text) <= max_words:
+            spans = [(a, b, base)]
+        elif g.kind != "pasal":
+            spans = [
+                (pa, pb, f"{base} (bagian {i})") for i, (pa, pb) in enumerate(_split_long(doc, a, b, max_words), 1)
+            ]
         else:
             spans = []
             for label, blks in _units(g.blocks):
                 loc = f"{base} {label}".strip()
-                a, b = blks[0].start, blks[-1].end
-                if word_count(doc.text[a:b]) > max_words:
-                    parts = _split_long(doc, a, b, max_words)
+                ua, ub = blks[0].start, blks[-1].end
+                if word_count(doc.text[ua:ub]) > max_words:
+                    parts = _split_long(doc, ua, ub, max_words)
                     spans += [(pa, pb, f"{loc} (bagian {i})") for i, (pa, pb) in enumerate(parts, 1)]
                 else:
-                    spans.append((a, b, loc))
-        chunks += [make_chunk(doc, a, b, loc, heading) for a, b, loc in spans]
+                    spans.append((ua, ub, loc))
+        chunks += [make_chunk(doc, pa, pb, loc, heading) for pa, pb, loc in spans]
     return chunks
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from ingest.legal_clean import has_markdown_structure, normalise_layout
+from ingest.regulation import may_open_with_heading, parse_heading, recognise
 from rag.errors import CorpusFileError
 from rag.types import Document
 
@@ -94,26 +96,86 @@ def _load_text(path: Path, data: bytes) -> Document:
         body = raw[m.end() :]
     elif raw.startswith("---\n"):
         raise CorpusFileError(f"{path.name}: front matter tidak ditutup dengan '---'")
-    return _document(path, body, meta)
+    return _document(path, body, meta, front_matter=bool(m), pages=body.split("\f"))
 
 
-def _document(path: Path, body: str, meta: dict) -> Document:
+def _document(
+    path: Path, body: str, meta: dict, front_matter: bool = False, pages: list[str] | None = None
+) -> Document:
+    """`meta` is the front matter (front_matter=True) or what the file format says (PDF/DOCX/HTML properties)."""
     body = body.replace("\u00a0", " ")
     if not body.strip():
         raise CorpusFileError(f"{path.name}: tidak ada teks yang bisa dibaca")
     meta = {str(k): v for k, v in meta.items()}
+    body, meta = _as_regulation(body, meta, pages or [body], front_matter)
+    if meta.get("kind", "article") == "article":
+        meta = {**_article_meta(body), **meta}
     source_id = str(meta.get("id") or slugify(path.stem))
-    title = str(meta.get("title") or _first_line(body) or path.stem)
+    title = str(meta.get("title") or _first_title(body) or path.stem)
     kind = str(meta.get("kind") or "article")
     return Document(source_id=source_id, title=title, text=body, kind=kind, meta=meta, path=str(path))
 
 
-def _first_line(body: str) -> str:
-    for line in body.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:120]
-    return ""
+def _as_regulation(body: str, meta: dict, pages: list[str], front_matter: bool) -> tuple[str, dict]:
+    """A regulation recognised by its heading: text cleaned of layout artefacts, metadata filled in.
+
+    Front matter wins (its id, title, short, kind are kept); what it lacks of jenis, nomor, tahun,
+    tentang, short and aliases comes from the heading (or, failing that, the front matter title).
+    Front matter saying kind: article turns recognition off.
+    """
+    kind = str(meta.get("kind") or "")
+    if kind and kind != "law":
+        return body, meta
+    if kind != "law" and not may_open_with_heading(body):
+        return body, meta
+    text = body if has_markdown_structure(body) else normalise_layout(pages)
+    info = recognise(text)
+    if info is None and kind == "law":
+        info = parse_heading(str(meta.get("title") or ""))
+    if info is None:
+        return (text, meta) if kind == "law" else (body, meta)
+    own_aliases = "aliases" in meta
+    if not front_matter:
+        meta = {k: v for k, v in meta.items() if k != "title"}  # PDF/DOCX properties: the heading is better
+    names = [str(meta[k]) for k in ("short", "title") if meta.get(k)]
+    meta = {**info.meta(), "title": info.title, "id": info.slug, **meta, "kind": "law"}
+    if not own_aliases:
+        meta["aliases"] = list(dict.fromkeys([*info.aliases, *names]))
+    return text, meta
+
+
+_AUTHOR = re.compile(r"^(?:Oleh|Penulis|Ditulis oleh|Author|By)\s*:?\s+(\S.{1,60}?)\s*$", re.I)
+_MONTHS = "januari februari maret april mei juni juli agustus september oktober november desember".split()
+_DATE_ID = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d\d)\b", re.I)
+_DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+
+
+def _article_meta(body: str) -> dict:
+    """Author ("Oleh: ...", "Penulis: ...") and date ("12 Maret 2021", "2021-03-12") from the first lines."""
+    out: dict = {}
+    for line in [ln.strip().lstrip("#").strip() for ln in body.splitlines() if ln.strip()][:12]:
+        if len(line.split()) > 15:
+            continue  # prose, not a byline
+        m = _AUTHOR.match(line)
+        if m and "author" not in out:
+            out["author"] = m.group(1).rstrip(" ,.")
+        m = _DATE_ID.search(line)
+        if m and "published" not in out:
+            month = _MONTHS.index(m.group(2).lower()) + 1
+            out["published"] = f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}"
+        m = _DATE_ISO.search(line)
+        if m and "published" not in out:
+            out["published"] = m.group(0)
+    return out
+
+
+def _first_title(body: str) -> str:
+    """The first Markdown heading among the opening lines, else the first line."""
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
+    for line in lines[:5]:
+        if line.startswith("#"):
+            return line.lstrip("#").strip()[:120]
+    return lines[0].lstrip("#").strip()[:120] if lines else ""
 
 
 def _load_pdf(path: Path, data: bytes) -> Document:
@@ -130,7 +192,7 @@ def _load_pdf(path: Path, data: bytes) -> Document:
         raise CorpusFileError(f"{path.name}: PDF tidak bisa dibaca ({err.__class__.__name__})") from None
     meta = {"title": getattr(info, "title", None) or None, "author": getattr(info, "author", None) or None}
     body = "\n\n".join(p for p in pages if p)
-    return _document(path, body, {k: v for k, v in meta.items() if v})
+    return _document(path, body, {k: v for k, v in meta.items() if v}, pages=pages)
 
 
 def _load_docx(path: Path, data: bytes) -> Document:
@@ -179,6 +241,13 @@ def _load_html(path: Path, data: bytes) -> Document:
     return _document(path, body, meta)
 
 
+def _has_front_matter(path: Path) -> bool:
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return False
+    with path.open("rb") as f:
+        return f.read(5).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+
+
 def load_documents(corpus_dir: Path) -> tuple[list[tuple[Document, str]], list[Skipped]]:
     """All usable documents with their file hash, and the files skipped with a reason."""
     docs: list[tuple[Document, str]] = []
@@ -197,9 +266,17 @@ def load_documents(corpus_dir: Path) -> tuple[list[tuple[Document, str]], list[S
         digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         if doc.source_id in seen or digest in seen.values():
             twin = next((sid for sid, h in seen.items() if h == digest or sid == doc.source_id), "")
-            reason = f"{path.name}: isi atau id sama dengan dokumen '{twin}' yang sudah dimuat; dilewati"
-            log.warning("skipped %s: %s", path, reason)
-            skipped.append(Skipped(str(path), reason))
+            i = next(k for k, (d, _) in enumerate(docs) if d.source_id == twin)
+            kept, drop = Path(docs[i][0].path), path
+            if _has_front_matter(path) and not _has_front_matter(kept):
+                # A curated copy (front matter: publisher, url, revoked parts) beats a raw copy of the same text.
+                kept, drop = path, kept
+                docs[i] = (doc, file_hash(path))
+                del seen[twin]
+                seen[doc.source_id] = digest
+            reason = f"{drop.name}: isi atau id sama dengan dokumen '{twin}' dari {kept.name}; dilewati"
+            log.warning("skipped %s: %s", drop, reason)
+            skipped.append(Skipped(str(drop), reason))
             continue
         seen[doc.source_id] = digest
         docs.append((doc, file_hash(path)))
