@@ -89,7 +89,7 @@ def index_config(settings: Settings) -> dict:
         "chunk_min_words": settings.chunk_min_words,
         "chunk_max_words": settings.chunk_max_words,
         "lexical_version": LEXICAL_VERSION,
-        "chunker_version": 2,
+        "chunker_version": 3,
         "sentence_context": SENTENCE_CONTEXT_VERSION,
         "collection": settings.collection,
         "chroma": f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded",
