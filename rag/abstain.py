@@ -355,7 +355,7 @@ def answer_carrier(question: str) -> tuple[str, Callable[[str], bool]] | None:
 
 
 def has_date(text: str) -> bool:
-    """A date ("2 Oktober 2019", "tahun 2013"), not a law's citation ("Nomor 11 Tahun 2009")."""
+    """A date ("2 Oktober 2019", "tahun 2013"), not a law's citation ("Nomor 4 Tahun 1979")."""
     return bool(_DATE.search(_LEGAL_REF.sub(" ", text)))
 
 

@@ -219,6 +219,11 @@ class Mention:
     name: str
 
 
+def _last_word(alias: str) -> str:
+    words = re.findall(r"\w+", alias.lower())
+    return words[-1] if words else ""
+
+
 class Catalogue:
     """The regulations an index holds, and the recognition of references to them in questions."""
 
@@ -228,13 +233,14 @@ class Catalogue:
         self.regulations: tuple[Regulation, ...] = tuple(regs)
         self.by_id = {r.source_id: r for r in regs}
         self._by_key = {r.key: r for r in regs if r.jenis and r.nomor and r.tahun}
-        self._aliases = [(self._alias_pattern(a), r) for r in regs for a in r.aliases]
-        # abbreviations of numbered regulations the index does not hold: named, but missing
-        self._missing: list[tuple[re.Pattern, str]] = []
-        for abbr, expansion in abbreviations:
+        # (a word the text must contain, pattern, regulation or None with the name of one not held)
+        self._names: list[tuple[str, re.Pattern, Regulation | None, str]] = [
+            (_last_word(a), self._alias_pattern(a), r, r.name) for r in regs for a in r.aliases
+        ]
+        for abbr, expansion in abbreviations:  # abbreviations of numbered regulations the index does not hold
             refs = [key for _, key in numbered_references(expansion)]
             if len(refs) == 1 and refs[0] not in self._by_key:
-                self._missing.append((self._alias_pattern(abbr), reference_name(*refs[0])))
+                self._names.append((_last_word(abbr), self._alias_pattern(abbr), None, reference_name(*refs[0])))
 
     @staticmethod
     def _alias_pattern(alias: str) -> re.Pattern:
@@ -296,10 +302,10 @@ class Catalogue:
         for m, key in numbered_references(text):
             reg = self._by_key.get(key)
             found.append(Mention(m.start(), m.end(), reg, reg.name if reg else reference_name(*key)))
-        for pattern, reg in self._aliases:
-            found += [Mention(m.start(), m.end(), reg, reg.name) for m in pattern.finditer(text)]
-        for pattern, name in self._missing:
-            found += [Mention(m.start(), m.end(), None, name) for m in pattern.finditer(text)]
+        lowered = text.lower()
+        for word, pattern, reg, name in self._names:
+            if word in lowered:
+                found += [Mention(m.start(), m.end(), reg, name) for m in pattern.finditer(text)]
         found.sort(key=lambda x: (x.start - x.end, x.regulation is None, x.start))
         kept: list[Mention] = []
         for x in found:
