@@ -143,6 +143,12 @@ def question_checks(parsed: ParsedQuery, unknown_terms: list[str]) -> Evidence:
     return Evidence(True)
 
 
+def _listing(items: list[str], limit: int = 5) -> str:
+    """At most `limit` items, then how many more: a reply must stay short however large the index."""
+    more = f"; dan {len(items) - limit} lainnya" if len(items) > limit else ""
+    return "; ".join(items[:limit]) + more
+
+
 class RegulationCheck:
     """A question about a regulation the sources do not hold cannot be answered from another one's text.
 
@@ -164,7 +170,7 @@ class RegulationCheck:
                 missing.append(f"{kind.full} ({kind.short})")
         if missing:
             names = ", ".join(missing)
-            held = "; ".join(f"{r.name} tentang {r.tentang}" if r.tentang else r.name for r in self.catalogue)
+            held = _listing([f"{r.name} tentang {r.tentang}" if r.tentang else r.name for r in self.catalogue])
             listing = f" Peraturan yang ada di sumber: {held}." if held else ""
             reply = f"{names} tidak termasuk dalam dokumen sumber yang tersedia.{listing}"
             return Evidence(False, f"peraturan tidak ada di korpus: {names}", reply)
@@ -172,7 +178,7 @@ class RegulationCheck:
             named = [self.catalogue.get(ref.source_id)] if ref.source_id else list(self.catalogue)
             regs = [r for r in named if r is not None and r.last_pasal]
             if regs and all(int(re.match(r"\d+", ref.pasal).group(0)) > r.last_pasal for r in regs):
-                ranges = "; ".join(f"{r.name} hanya sampai Pasal {r.last_pasal}" for r in regs)
+                ranges = _listing([f"{r.name} hanya sampai Pasal {r.last_pasal}" for r in regs])
                 return Evidence(
                     False, f"Pasal {ref.pasal} di luar jangkauan", f"{ranges}; Pasal {ref.pasal} tidak ada."
                 )

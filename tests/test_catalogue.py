@@ -185,6 +185,14 @@ def test_missing_regulation_reply_lists_what_the_sources_hold():
     ev = RegulationCheck(CATALOGUE)(parse_query("Apa isi UU 23/2002?", CATALOGUE))
     assert "UU No. 4 Tahun 1979 tentang Kesejahteraan Anak" in ev.message
     assert "PP No. 39 Tahun 2012 tentang Penyelenggaraan Layanan Desa" in ev.message
+    many = Catalogue(
+        [Regulation(f"r{i}", f"PP {i}/2010", f"PP {i}/2010", "PP", str(i), "2010", last_pasal=3) for i in range(1, 41)],
+        [],
+    )
+    ev = RegulationCheck(many)(parse_query("Apa isi UU 23/2002? Dan Pasal 9?", many))
+    assert ev.message.count("PP No.") == 5 and "dan 35 lainnya" in ev.message  # a reply stays short
+    ev = RegulationCheck(many)(parse_query("Apa isi Pasal 9?", many))
+    assert ev.message.count("hanya sampai Pasal 3") == 5 and ev.message.endswith("dan 35 lainnya; Pasal 9 tidak ada.")
     empty = RegulationCheck(Catalogue([], []))(parse_query("Apa isi UU 23/2002?", Catalogue([], [])))
     assert not empty.answer and empty.message.startswith("UU No. 23 Tahun 2002 tidak termasuk")
 
