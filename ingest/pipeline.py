@@ -17,6 +17,7 @@ import numpy as np
 from ingest.chunk import chunk_document
 from ingest.clean import clean_document
 from ingest.load import Skipped, load_documents
+from rag.catalogue import Catalogue
 from rag.config import Settings
 from rag.embed import Embedder, expected_model_id, make_embedder
 from rag.errors import RagError
@@ -284,6 +285,7 @@ def write_generation(
         "dim": dim,
         "config": index_config(settings),
         "documents": documents,
+        "catalogue": Catalogue.build(documents, chunks).to_json(),  # the regulations, read by rag.catalogue
         "n_chunks": len(chunks),
         "n_sentences": int(sentence_vectors.shape[0]),
     }

@@ -4,7 +4,8 @@ Measured on this corpus: the top dense cosine of unanswerable questions overlaps
 ones, so the gate combines transparent checks (each returns a reason, shown in logs and eval):
 
 - the question tries to override instructions ("abaikan instruksi sebelumnya ...");
-- it names a regulation the corpus does not hold ("Permensos 16/2020");
+- it names a regulation the index does not hold ("Permensos 16/2020"), or a Pasal beyond the last Pasal
+  of the regulation it names (RegulationCheck, which reads the index's catalogue and names it in its reply);
 - it asks about the present ("saat ini", "sekarang"): a fixed corpus cannot know;
 - it uses content words that occur nowhere in the corpus (after stemming and typo repair): an unknown
   name ("DTKS"), a standard Indonesian root word the sources never use ("sanksi *pidana*", "*cuti*
@@ -29,6 +30,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from rag.catalogue import Catalogue
 from rag.cooccur import mentions
 from rag.query import ParsedQuery
 from rag.text import content_terms, fold, root_words, stem, stopwords, tokenize
@@ -37,12 +39,6 @@ INJECTION = re.compile(
     r"\b(abaikan|lupakan|acuhkan|hiraukan)\b.{0,40}\b(instruksi|perintah|aturan|arahan|sistem)\b"
     r"|\bignore\b.{0,30}\b(instruction|previous|above|rules)"
     r"|\b(kamu|anda)\s+(sekarang|kini)\s+(adalah|menjadi)\b|\bsystem prompt\b|\bjailbreak\b",
-    re.I,
-)
-_OUR_LAWS = {("14", "2019"), ("11", "2009")}
-_REGULATION = re.compile(
-    r"\b(?:peraturan\s+(?:menteri|pemerintah|presiden|daerah)(?:\s+\w+)?|permensos|perpres|permen|pp|perda|"
-    r"undang[\s-]*undang|uu|keputusan\s+menteri|kepmensos)\b\s*(?:no\.?|nomor)?\s*(\d+)\s*(?:/|tahun|th\.?)\s*(\d{4})",
     re.I,
 )
 _NOW = re.compile(r"\b(saat ini|sekarang|terkini|terbaru|tahun ini|hari ini|current|currently|now)\b", re.I)
@@ -58,7 +54,7 @@ _LEGAL_REF = re.compile(
     r"|\b(pasal|ayat|angka|huruf|nomor|no\.)\s*\(?\d+[a-z]?\)?|^\s*\(\d+[a-z]?\)",
     re.I,
 )
-"""A law's citation ("Nomor 11 Tahun 2009", "Undang-Undang Dasar Negara Republik Indonesia Tahun 1945"), a
+"""A law's citation ("Nomor 4 Tahun 1979", "Undang-Undang Dasar Negara Republik Indonesia Tahun 1945"), a
 Pasal, ayat, angka or huruf, or the "(1)" that opens an ayat: a locator, neither a quantity nor the date of an
 event."""
 _NUMBER = re.compile(r"\d+|\b(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|seratus|seribu)\b", re.I)
@@ -108,6 +104,8 @@ _ENGLISH = {
 class Evidence:
     answer: bool
     reason: str = ""
+    message: str = ""
+    """What to tell the reader instead of the general "not found" reply (Indonesian); empty for that reply."""
 
 
 def is_english(question: str) -> bool:
@@ -124,11 +122,6 @@ def question_checks(parsed: ParsedQuery, unknown_terms: list[str]) -> Evidence:
     q = parsed.original
     if INJECTION.search(q):
         return Evidence(False, "instruksi dalam pertanyaan diabaikan")
-    for m in _REGULATION.finditer(fold(q)):
-        if (m.group(1), m.group(2)) not in _OUR_LAWS:
-            return Evidence(False, f"peraturan {m.group(1)}/{m.group(2)} tidak ada di korpus")
-    if re.search(r"\bpermensos\b|peraturan menteri sosial", fold(q)):
-        return Evidence(False, "Peraturan Menteri Sosial tidak ada di korpus")
     if _NOW.search(q):
         return Evidence(False, "pertanyaan tentang keadaan terkini; korpus bersifat tetap")
     if unknown_terms and not is_english(q):
@@ -148,6 +141,48 @@ def question_checks(parsed: ParsedQuery, unknown_terms: list[str]) -> Evidence:
         if names or absent or foreign or len(unknown_terms) / n_content >= 1 / 2:
             return Evidence(False, "kata tidak dikenal korpus: " + ", ".join(unknown_terms[:3]))
     return Evidence(True)
+
+
+def _listing(items: list[str], limit: int = 5) -> str:
+    """At most `limit` items, then how many more: a reply must stay short however large the index."""
+    more = f"; dan {len(items) - limit} lainnya" if len(items) > limit else ""
+    return "; ".join(items[:limit]) + more
+
+
+class RegulationCheck:
+    """A question about a regulation the sources do not hold cannot be answered from another one's text.
+
+    Abstains, naming what is missing, when the question names a numbered regulation the index's catalogue
+    does not hold ("menurut UU 23/2002 ..."), a kind of regulation it holds none of and its sources never
+    mention ("isi Permensos tentang ..."), or a Pasal beyond the last Pasal of the regulation it names (of
+    every regulation, when it names none). `mentioned(phrase)` tells whether some source sentence uses a
+    phrase ("Peraturan Pemerintah" is answerable where a law delegates to one).
+    """
+
+    def __init__(self, catalogue: Catalogue, mentioned: Callable[[str], bool] = lambda phrase: False):
+        self.catalogue = catalogue
+        self.mentioned = mentioned
+
+    def __call__(self, parsed: ParsedQuery) -> Evidence:
+        missing = list(parsed.missing_laws)
+        for kind in self.catalogue.kinds_named(fold(parsed.original)):
+            if not self.catalogue.holds_kind(kind) and not any(map(self.mentioned, (kind.full, kind.short))):
+                missing.append(f"{kind.full} ({kind.short})")
+        if missing:
+            names = ", ".join(missing)
+            held = _listing([f"{r.name} tentang {r.tentang}" if r.tentang else r.name for r in self.catalogue])
+            listing = f" Peraturan yang ada di sumber: {held}." if held else ""
+            reply = f"{names} tidak termasuk dalam dokumen sumber yang tersedia.{listing}"
+            return Evidence(False, f"peraturan tidak ada di korpus: {names}", reply)
+        for ref in parsed.law_refs:
+            named = [self.catalogue.get(ref.source_id)] if ref.source_id else list(self.catalogue)
+            regs = [r for r in named if r is not None and r.last_pasal]
+            if regs and all(int(re.match(r"\d+", ref.pasal).group(0)) > r.last_pasal for r in regs):
+                ranges = _listing([f"{r.name} hanya sampai Pasal {r.last_pasal}" for r in regs])
+                return Evidence(
+                    False, f"Pasal {ref.pasal} di luar jangkauan", f"{ranges}; Pasal {ref.pasal} tidak ada."
+                )
+        return Evidence(True)
 
 
 def _affixed(tok: str) -> bool:
@@ -326,7 +361,7 @@ def answer_carrier(question: str) -> tuple[str, Callable[[str], bool]] | None:
 
 
 def has_date(text: str) -> bool:
-    """A date ("2 Oktober 2019", "tahun 2013"), not a law's citation ("Nomor 11 Tahun 2009")."""
+    """A date ("2 Oktober 2019", "tahun 2013"), not a law's citation ("Nomor 4 Tahun 1979")."""
     return bool(_DATE.search(_LEGAL_REF.sub(" ", text)))
 
 

@@ -10,14 +10,21 @@ import unicodedata
 from collections.abc import Iterator
 
 from rag import extractive
-from rag.abstain import action_check, answer_type_checks, question_checks, relation_check, sanction_check
+from rag.abstain import (
+    RegulationCheck,
+    action_check,
+    answer_type_checks,
+    question_checks,
+    relation_check,
+    sanction_check,
+)
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
 from rag.errors import LLMUnavailable
 from rag.llm import ENGINES, complete, make_chat_model, stream_chat
 from rag.prompts import NOT_FOUND, format_history, format_passages, render_prompt
-from rag.query import parse_query
+from rag.query import parse_query, strip_references
 from rag.text import content_terms, normalize_whitespace
 from rag.types import Answer, Citation, SearchResult
 
@@ -91,7 +98,8 @@ class Answerer:
         t1 = time.perf_counter()
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
-        reason = self._gate(q, parsed, q_terms, cands, results)
+        refusal = self._regulation_refusal(parsed)
+        reason = refusal.reason if refusal else self._gate(q, parsed, q_terms, cands, results)
         if sig.repairs:  # tell the reader what was searched instead of the misspelled words
             fixed = ", ".join(f"{typo} → {word}" for typo, word in sig.repairs.items())
             notice = " ".join(filter(None, [notice, f"Ejaan disesuaikan untuk pencarian: {fixed}."]))
@@ -104,7 +112,7 @@ class Answerer:
         }
         if reason:
             log.info("abstained on %r: %s", q, reason)
-            yield Answer(text=ABSTAIN_TEXT, abstained=True, timings=_ms(t0, t1), **base)
+            yield Answer(text=refusal.message if refusal else ABSTAIN_TEXT, abstained=True, timings=_ms(t0, t1), **base)
             return
         if engine == "extractive":
             yield self._extractive(q, parsed, cands, results, base, t0, t1)
@@ -130,10 +138,19 @@ class Answerer:
                 pass  # the rule-based rewrite below still works
         return condense_question(q, history)
 
+    def _regulation_refusal(self, parsed):
+        """The named refusal for a regulation or Pasal the index does not hold (None: nothing to refuse)."""
+        if not self.settings.regulation_check:
+            return None
+        ev = RegulationCheck(self.retriever.catalogue, self.retriever.mentions_phrase)(parsed)
+        return None if ev.answer else ev
+
     def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult]) -> str | None:
         """None to answer, or the reason to abstain."""
-        std = re.sub(r"\(.*?\)", " ", parse_query(self.retriever.speller.correct(q)[0]).dense_text)
-        ev = question_checks(parsed, self.retriever.unknown_terms(std))
+        dense = parse_query(self.retriever.speller.correct(q)[0]).dense_text
+        std = re.sub(r"\(.*?\)", " ", dense)
+        topics = re.sub(r"\(.*?\)", " ", strip_references(dense, self.retriever.catalogue))
+        ev = question_checks(parsed, self.retriever.unknown_terms(topics))
         if not ev.answer:
             return ev.reason
         for check in (relation_check, action_check, sanction_check):
@@ -172,7 +189,7 @@ class Answerer:
             return self.retriever.text_coverage(q_terms, text)
 
         focus = extractive.action_sentence(cands, parsed, cover) if not referenced else None
-        if referenced:  # "isi pasal 42 UU Peksos": quote the Pasal itself
+        if referenced:  # "isi Pasal 2 UU X": quote the Pasal itself
             chosen = [c for c in cands if c.n == referenced[0]][:16]
             seeds = chosen[:1]
         else:

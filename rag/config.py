@@ -78,6 +78,9 @@ class Settings:
     """...or is at least this similar (cosine) to the question. Both set on eval dev data."""
     max_answer_sentences: int = 4
     """Sentences the extractive engine picks (list items introduced by a picked sentence come along)."""
+    regulation_check: bool = True
+    """Abstain, naming it, when a question names a regulation the index does not hold or a Pasal beyond the
+    last Pasal of the regulation it names (rag.abstain.RegulationCheck)."""
 
     # --- LLM (optional)
     llm_backend: str | None = None
@@ -117,6 +120,8 @@ class Settings:
 def _coerce(type_name: str, raw: str):
     if "Path" in type_name:
         return Path(raw)
+    if type_name.startswith("bool"):
+        return raw.strip().lower() in ("1", "true", "yes", "ya", "on")
     if type_name.startswith("int"):
         return int(raw)
     if type_name.startswith("float"):

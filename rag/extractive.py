@@ -15,7 +15,7 @@ import numpy as np
 
 from rag.abstain import answer_carrier, asked_action
 from rag.cooccur import mentions
-from rag.query import LAWS, ParsedQuery, definition_pattern, parse_query
+from rag.query import ParsedQuery, definition_pattern, parse_query
 from rag.text import content_terms, fold, normalize_whitespace
 from rag.types import SearchResult, Sentence
 
@@ -80,7 +80,7 @@ def score_candidates(retriever, results: list[SearchResult], qvec: np.ndarray, q
             cover = retriever.text_coverage(q_terms, sent.text)
             # Passage rank matters a little: the fused ranking saw more evidence than one sentence.
             score = sim + 0.15 * cover - 0.01 * (n - 1)
-            out.append(Candidate(n, idx, j, sent, score, vec, sim, r.chunk.source_id in LAWS))
+            out.append(Candidate(n, idx, j, sent, score, vec, sim, r.chunk.source_id in retriever.catalogue))
     return out
 
 
@@ -102,8 +102,8 @@ def _informative(c: Candidate) -> bool:
 
 
 def _definition_of(cands: list[Candidate], terms, prefer_law: bool = False) -> Candidate | None:
-    """The best-ranked sentence defining one of `terms`; with `prefer_law`, a law's own definition
-    (UU ... Pasal 1) wins over an article that quotes or paraphrases it."""
+    """The best-ranked sentence defining one of `terms`; with `prefer_law`, a regulation's own definition
+    (its Pasal 1) wins over an article that quotes or paraphrases it."""
     pat = definition_pattern(terms, explanatory=False)
     if pat is None:
         return None

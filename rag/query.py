@@ -5,20 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rag.text import fold, read_resource_tsv
 
-# Law aliases -> (source_id, short name used in locators).
-LAWS = {
-    "uu-14-2019": "UU 14/2019",
-    "uu-11-2009": "UU 11/2009",
-}
-_LAW_PATTERNS = [
-    (r"\bu(?:ndang)?[\s-]*u(?:ndang)?\b\.?\s*(?:no\.?|nomor)?\s*14\s*(?:/|tahun|th\.?)\s*2019\b", "uu-14-2019"),
-    (r"\bu(?:ndang)?[\s-]*u(?:ndang)?\s+(?:peksos|pekos|pekerja\s+sosial)\b", "uu-14-2019"),
-    (r"\bu(?:ndang)?[\s-]*u(?:ndang)?\b\.?\s*(?:no\.?|nomor)?\s*11\s*(?:/|tahun|th\.?)\s*2009\b", "uu-11-2009"),
-    (r"\bu(?:ndang)?[\s-]*u(?:ndang)?\s+(?:kesos|kessos|kesejahteraan\s+sosial)\b", "uu-11-2009"),
-]
+if TYPE_CHECKING:
+    from rag.catalogue import Catalogue, Mention
+
 _PASAL = re.compile(
     r"\bpasal\s+(\d+[a-z]?)\b(?:\s+(?:angka|butir|nomor)\s+(\d+))?(?:\s+ayat\s*\(?(\d+)\)?)?(?:\s+huruf\s+([a-z])\b)?"
 )
@@ -26,7 +19,7 @@ _PASAL = re.compile(
 
 @dataclass(frozen=True)
 class LawRef:
-    source_id: str | None  # None: the question names no law
+    source_id: str | None  # None: the question names no regulation
     pasal: str
     angka: str | None = None
     ayat: str | None = None
@@ -88,11 +81,13 @@ class ParsedQuery:
     lexical_text: str
     """What BM25 sees: the same plus English glossary terms."""
     laws: tuple[str, ...] = ()
-    """source_ids of laws the question names."""
+    """source_ids of the regulations (catalogue entries) the question names."""
     law_refs: tuple[LawRef, ...] = ()
     expansions: tuple[str, ...] = field(default=())
     definition_terms: tuple[str, ...] = ()
     """Terms a definition question asks about ("apa itu X?")."""
+    missing_laws: tuple[str, ...] = ()
+    """Names of regulations the question names that the index does not hold ("UU No. 23 Tahun 2002")."""
 
 
 @lru_cache(maxsize=1)
@@ -136,19 +131,32 @@ def _standardise(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\w+", repl, text)).replace(" ?", "?").strip()
 
 
-def parse_query(question: str) -> ParsedQuery:
+def _nearest(pasal: re.Match, mentions: list[Mention]) -> Mention | None:
+    """The regulation mention a Pasal reference belongs to: "Pasal 2 UU X", "UU X Pasal 2"; the closest one
+    (the one after it on a tie) when the question names several."""
+
+    def gap(m: Mention) -> tuple[int, bool]:
+        return (m.start - pasal.end(), False) if m.start >= pasal.end() else (pasal.start() - m.end, True)
+
+    return min(mentions, key=gap, default=None)
+
+
+def parse_query(question: str, catalogue: Catalogue | None = None) -> ParsedQuery:
+    """The frame every stage reads; regulation references are recognised against `catalogue` (none without)."""
     original = question.strip()
     folded = fold(original)
     std = _standardise(original)
     std_folded = fold(std)
 
-    laws = []
-    for pattern, sid in _LAW_PATTERNS:
-        if re.search(pattern, folded) and sid not in laws:
-            laws.append(sid)
+    mentions = catalogue.find_in_text(folded) if catalogue is not None else []
+    laws = list(dict.fromkeys(m.regulation.source_id for m in mentions if m.regulation is not None))
+    missing = tuple(dict.fromkeys(m.name for m in mentions if m.regulation is None))
     refs = []
     for m in _PASAL.finditer(folded):
-        sid = laws[0] if len(laws) == 1 else None
+        owner = _nearest(m, mentions)
+        if owner is not None and owner.regulation is None:
+            continue  # a Pasal of a regulation the index does not hold
+        sid = owner.regulation.source_id if owner is not None else None
         refs.append(LawRef(sid, m.group(1).upper() if m.group(1)[-1].isalpha() else m.group(1), m.group(2), m.group(3)))
 
     # Abbreviations: longest first, non-overlapping. "apa itu STR?" -> dense "apa itu Surat Tanda
@@ -169,13 +177,30 @@ def parse_query(question: str) -> ParsedQuery:
     for term, indo in sorted(english_map().items(), key=lambda kv: -len(kv[0])):
         if re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", folded) and indo not in english:
             english.append(indo)
-    law_names = [f"Undang-Undang {LAWS[s]}" for s in laws]
+    # The short name heads every passage of the regulation ("UU 4/1979 Pasal 2"): a lexical pointer to it.
+    law_names = [catalogue.by_id[sid].short for sid in laws] if catalogue is not None else []
     if english:
         dense = f"{dense} ({', '.join(english)})"
     lexical = " ".join([std, *(e.replace(" / ", " ") for e in expansions), *english, *law_names]).strip()
     return ParsedQuery(
-        original, dense, lexical, tuple(laws), tuple(refs), tuple(expansions + english), definition_terms(original)
+        original,
+        dense,
+        lexical,
+        tuple(laws),
+        tuple(refs),
+        tuple(expansions + english),
+        definition_terms(original),
+        missing,
     )
+
+
+def strip_references(text: str, catalogue: Catalogue) -> str:
+    """`text` (folded) without its Pasal references and the names of the regulations it mentions: their
+    words ("ayat", "Contoh" of "UU Contoh") name places in the sources, not topics."""
+    text = _PASAL.sub(" ", fold(text))
+    for m in reversed(catalogue.find_in_text(text)):
+        text = f"{text[: m.start]} {text[m.end :]}"
+    return text
 
 
 def locator_matches(locator: str, short: str, ref: LawRef) -> int:

@@ -1,7 +1,8 @@
 """Hybrid retrieval: dense (embedder + Chroma) and BM25 over the same chunks, fused by weighted RRF.
 
-Queries are standardised first (rag.query): informal words, abbreviations, English terms, and law
-references ("pasal 41 UU Peksos"), which are matched to law chunks through their locators.
+Queries are standardised first (rag.query): informal words, abbreviations, English terms, and references
+to the regulations of the index's catalogue ("Pasal 2 UU X"), which are matched to chunks through their
+locators.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from importlib import resources
 import numpy as np
 
 from rag.abstain import asked_action
+from rag.catalogue import Catalogue
 from rag.config import Settings
 from rag.cooccur import Cooccurrence, abbreviation_forms
 from rag.embed import Embedder, make_embedder
 from rag.errors import IndexCorrupt, IndexMismatch, StoreUnavailable
-from rag.query import LAWS, ParsedQuery, definition_pattern, locator_matches, parse_query
+from rag.query import ParsedQuery, definition_pattern, locator_matches, parse_query
 from rag.spelling import Speller
 from rag.store import Generation, chroma_client, get_collection, load_generation
 from rag.text import content_terms, fold, is_function_word, lexical_terms, stem, stopwords, tokenize
@@ -94,9 +96,12 @@ class Retriever:
             raise IndexMismatch(f"koleksi: {col_meta.get('embed_model')} dim {col_meta.get('dim')}")
         self._embedder = embedder
         self.last_timings = Timings()
-        self._law_chunks = [i for i, c in enumerate(self.generation.chunks) if c.source_id in LAWS]
+        self.catalogue = Catalogue.from_manifest(manifest, self.generation.chunks)
+        """The regulations this index holds (built at ingest; rag.catalogue)."""
+        regs = self.catalogue.by_id
+        self._law_chunks = [i for i, c in enumerate(self.generation.chunks) if c.source_id in regs]
         self._is_definition_list = [
-            c.source_id in LAWS and c.locator.startswith(f"{LAWS[c.source_id]} Pasal 1 ")
+            c.source_id in regs and c.locator.startswith(f"{regs[c.source_id].short} Pasal 1 ")
             for c in self.generation.chunks
         ]
         # Document frequencies come from the BM25 index itself (CSC column lengths), so opening a large
@@ -265,7 +270,10 @@ class Retriever:
         return [(int(hits[i]), float(best[i])) for i in order]
 
     def _law_bonus(self, parsed: ParsedQuery, s: Settings) -> dict[int, float]:
-        """Chunks a question points at: exact Pasal references first, then the law it names."""
+        """Chunks a question points at: exact Pasal references first, then the regulation it names.
+
+        A Pasal the question gives without naming a regulation gets the same bonus in every regulation
+        that has it: the fused ranking decides between them."""
         bonus: dict[int, float] = {}
         if not (parsed.law_refs or parsed.laws):
             return bonus
@@ -275,11 +283,9 @@ class Retriever:
             for ref in parsed.law_refs:
                 if ref.source_id not in (None, c.source_id):
                     continue
-                level = locator_matches(c.locator, LAWS[c.source_id], ref)
-                if level:
-                    # Above any fused score; UU 14/2019 first when the question names no law.
-                    prefer = 0.5 if ref.source_id is None and c.source_id != "uu-14-2019" else 1.0
-                    bonus[i] = max(bonus.get(i, 0.0), 10.0 * level * prefer)
+                level = locator_matches(c.locator, self.catalogue.by_id[c.source_id].short, ref)
+                if level:  # above any fused score
+                    bonus[i] = max(bonus.get(i, 0.0), 10.0 * level)
             if c.source_id in parsed.laws:
                 bonus[i] = bonus.get(i, 0.0) + s.law_prior * unit
         return bonus
@@ -289,7 +295,7 @@ class Retriever:
         s = self.settings
         t = Timings()
         query, repairs = self.speller.correct(query)
-        parsed = parse_query(query)
+        parsed = parse_query(query, self.catalogue)
         t0 = time.perf_counter()
         qvec = self.embedder.embed_query(parsed.dense_text)
         t1 = time.perf_counter()
@@ -355,6 +361,12 @@ class Retriever:
             for tok in tokenize(text)
             if not is_function_word(tok) and len(tok) >= 4 and not tok.isdigit() and not self.speller.known(tok)
         ]
+
+    def mentions_phrase(self, phrase: str) -> bool:
+        """Whether some source sentence uses `phrase` as whole words ("Peraturan Pemerintah")."""
+        words = re.escape(" ".join(fold(phrase).split()))
+        pattern = re.compile(rf"(?<!\w){words}(?!\w)")
+        return any(pattern.search(text) for _, text in self._sentences_folded)
 
     def sentence_vector(self, chunk_idx: int, j: int) -> np.ndarray:
         return self.generation.sentence_vectors[self.generation.sentence_offsets[chunk_idx] + j]

@@ -15,6 +15,8 @@ def test_from_env_reads_prefixed_variables_with_types():
     assert s.top_k == 8 and s.index_dir == Path("/tmp/x") and s.llm_timeout == 2.5
     assert s.chroma_host is None
     assert Settings.from_env({}) == Settings()
+    assert Settings.from_env({"TANYA_REGULATION_CHECK": "0"}).regulation_check is False
+    assert Settings.from_env({"TANYA_REGULATION_CHECK": "true"}).regulation_check is True
 
 
 def test_replace_ignores_unset_flags_and_is_frozen():
