@@ -26,6 +26,13 @@ _FIRST_WORD = re.compile(r"^(\w+)")
 _MID_SENTENCE = {"ayat", "huruf", "angka", "Pasal", "pada", "dalam", "dengan", "yang", "di", "ke", "dari"}
 _MID_SENTENCE |= {"oleh", "untuk", "bagi", "sebagaimana", "dimaksud", "tentang", "Nomor", "Tahun", "terhadap"}
 _WORD = re.compile(r"\w+(?:-\w+)*")
+# Parts that a pasted or converted text runs on into the paragraph before them; each starts a line of its own.
+_RUN_ON_PART = re.compile(
+    r"(?<!TAMBAHAN)(?<!I\.)\s+(?=Agar (?:supaya )?setiap orang mengetahuinya|(?:Disahkan|Diundangkan) di [A-Z]"
+    r"|PENJELASAN\s+ATAS\s|(?:I{1,2}\.\s*)?PASAL DEMI PASAL\b|(?:TAMBAHAN\s+)?LEMBARAN (?:NEGARA|DAERAH)\b)"
+)
+# "PENJELASAN ATAS ... TENTANG X UMUM Suatu bangsa ..." and "PASAL DEMI PASAL Pasal 1": the part label alone.
+_PART_LABEL_END = re.compile(r"(?<=[A-Z]{2})\s+(?=(?:I\.\s*)?UMUM\s)|(?<=\bUMUM)\s+(?=\S)|(?<=PASAL DEMI PASAL)\s+")
 _SECTION = re.compile(r"^(?:[A-Z]|[IVX]+)\.\s")  # "A. Latar Belakang", "III. Sasaran" in a Penjelasan or Lampiran
 
 
@@ -121,7 +128,19 @@ def normalise_layout(pages: list[str]) -> str:
             out[-1] = _join(out[-1], line, vocab)
         else:
             out.append(line)
-    return "\n".join(out) + "\n"
+    return "\n".join(part for line in out for part in split_run_on_parts(line)) + "\n"
+
+
+def split_run_on_parts(line: str) -> list[str]:
+    """A paragraph that runs on into the closing, the Penjelasan or its parts, cut where each begins."""
+    parts = _RUN_ON_PART.split(line)
+    out = []
+    for part in parts:
+        if part.startswith(("PENJELASAN", "PASAL DEMI", "I. PASAL", "II. PASAL")):
+            out += _PART_LABEL_END.split(part)
+        else:
+            out.append(part)
+    return [p for p in out if p]
 
 
 def has_markdown_structure(text: str) -> bool:

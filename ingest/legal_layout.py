@@ -26,12 +26,13 @@ BARE_LABEL = re.compile(rf"^(?:{_LABEL})\s*:?$")
 OPENING = re.compile(r"^(?:DENGAN\s+RAHMAT|DENGAN\s+PERSETUJUAN|Dengan\s+(?i:rahmat|persetujuan\s+bersama))\b")
 AUTHORITY = re.compile(r"^(?:PRESIDEN|MENTERI|GUBERNUR|BUPATI|WALI\s*KOTA|KEPALA)\b[^a-z]*,$")
 CLOSING = re.compile(
-    r"^(?:Agar setiap orang mengetahuinya|AGAR SETIAP ORANG|(?:LEMBARAN|BERITA)\s+(?:NEGARA|DAERAH)\b)"
+    r"^(?:Agar (?:supaya )?setiap orang mengetahuinya|AGAR (?:SUPAYA )?SETIAP ORANG"
+    r"|(?:LEMBARAN|BERITA)\s+(?:NEGARA|DAERAH)\b)"
     r"|^(?:Disahkan|Diundangkan|Ditetapkan|DISAHKAN|DIUNDANGKAN|DITETAPKAN)\s+(?:di|DI)\b"
 )
 CLOSING_CONTINUES = re.compile(r"^(?:Disahkan|Diundangkan|Ditetapkan)\s+di\b", re.I)
 PENJELASAN = re.compile(r"^PENJELASAN\b")
-PENJ_PART = re.compile(r"^(I|II)\.\s*(UMUM|PASAL\s+DEMI\s+PASAL)\b", re.I)
+PENJ_PART = re.compile(r"^(?:(I|II)\.\s*(UMUM|PASAL\s+DEMI\s+PASAL)\b|(UMUM|PASAL DEMI PASAL)$)", re.I)
 PENJ_UNIT = re.compile(r"^(?:Ayat\s+\(\d+[a-z]?\)|Huruf\s+[a-z]\b|Angka\s+\d+|Cukup jelas)")
 TAMBAHAN = re.compile(r"^TAMBAHAN\s+LEMBARAN\b")
 LAMPIRAN = re.compile(r"^LAMPIRAN\b")
@@ -183,7 +184,7 @@ def law_groups(blocks: list[Block]) -> list[Group]:
             continue
         m = PENJ_PART.match(text)
         if m and st.penjelasan:
-            st.cur = st.start("Penjelasan Umum", "general") if m.group(2).upper() == "UMUM" else None
+            st.cur = st.start("Penjelasan Umum", "general") if (m.group(2) or m.group(3)).upper() == "UMUM" else None
             continue
         if st.penjelasan and TAMBAHAN.match(text):
             st.cur = None

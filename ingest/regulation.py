@@ -18,6 +18,7 @@ from rag.text import normalize_whitespace, read_resource_tsv
 
 _RESOURCES = Path(__file__).parent / "resources"
 _KIND_WORD = re.compile(r"^(?:PENJELASAN\s+ATAS\s+)?(?:UNDANG|PERATURAN|KEPUTUSAN|INSTRUKSI|QANUN)\b")
+_KIND_ANYWHERE = re.compile(r"\b(?:UNDANG|PERATURAN|KEPUTUSAN|INSTRUKSI|QANUN)\b")
 _LETTERHEAD = re.compile(r"^(?:SALINAN|-\s*\d+\s*-|\d+\s*/\s*\d+|(?:https?://|www\.)\S+|halaman\s*\d+.*)$", re.I)
 _STOP = re.compile(
     r"^(?:DENGAN\s+RAHMAT|Menimbang|Mengingat|MEMUTUSKAN|BAB\s+[IVXLC]+\b|Pasal\s*\d)"
@@ -178,10 +179,13 @@ def parse_heading(heading: str) -> RegulationInfo | None:
     upper = h.upper()
     if len(upper) != len(h):  # case mapping changed the length: keep offsets valid by using the upper copy
         h = upper
-    for kind in _kinds():
-        m = kind.pattern.match(upper)
-        if m:
-            return _info(kind, m, h)
+    # A running header glued to the heading ("UNDANG-UNDANG REPUBLIK INDONESIA UNDANG-UNDANG ... NOMOR 4 ..."):
+    # the heading may start at any kind word, not only at the first.
+    for start in [0] + [m.start() for m in _KIND_ANYWHERE.finditer(upper) if m.start()]:
+        for kind in _kinds():
+            m = kind.pattern.match(upper[start:])
+            if m:
+                return _info(kind, m, h[start:])
     return None
 
 

@@ -528,6 +528,32 @@ def _html(paragraphs: list[str]) -> str:
     return f"{head}<article>{body}</article></body></html>"
 
 
+# A pasted text whose running header is glued to the heading and whose closing and Penjelasan run on into the
+# last Pasal's line (as copies from web portals often do).
+RUN_ON_TXT = """ UNDANG-UNDANG REPUBLIK INDONESIA UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 7 TAHUN 1988 \
+TENTANG BALAI LATIHAN KERJA SOSIAL
+DENGAN RAHMAT TUHAN YANG MAHA ESA Presiden Republik Indonesia,
+Menimbang :
+a. bahwa latihan kerja sosial perlu diatur;
+MEMUTUSKAN :
+ Menetapkan : UNDANG-UNDANG TENTANG BALAI LATIHAN KERJA SOSIAL.
+Pasal 1
+Balai latihan kerja sosial adalah tempat pelatihan bagi penyandang masalah kesejahteraan sosial.
+Pasal 2
+(1) Balai latihan kerja sosial diselenggarakan oleh Pemerintah.
+(2) Masyarakat dapat menyelenggarakan balai latihan kerja sosial.
+Pasal 3
+Undang-undang ini mulai berlaku pada tanggal diundangkan. Agar supaya setiap orang mengetahuinya, memerintahkan \
+pengundangan Undang-undang ini. Disahkan di Jakarta pada tanggal 1 Maret 1988 PRESIDEN REPUBLIK INDONESIA, ttd \
+LEMBARAN NEGARA REPUBLIK INDONESIA TAHUN 1988 NOMOR 9 PENJELASAN ATAS UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 7 \
+TAHUN 1988 TENTANG BALAI LATIHAN KERJA SOSIAL UMUM Latihan kerja memulihkan keberfungsian sosial. PASAL DEMI PASAL
+Pasal 1
+Cukup jelas.
+Pasal 2
+Ayat (2) Masyarakat termasuk lembaga kesejahteraan sosial. TAMBAHAN LEMBARAN NEGARA REPUBLIK INDONESIA NOMOR 3300
+"""
+
+
 LAYOUTS = {
     # name: (file name, content, max_words, expected locators without the short prefix, short, checks)
     "uu-txt": (
@@ -619,6 +645,19 @@ LAYOUTS = {
         "Kepmensos 45/HUK/2027",
         ["Pembukaan", "Menimbang", "Mengingat", "MEMUTUSKAN", "Diktum Kesatu", "Diktum Kedua", "Pengesahan"],
         {"Diktum Kedua": "KEDUA : Keputusan Menteri ini mulai berlaku pada tanggal ditetapkan."},
+    ),
+    "run-on-txt": (
+        "salinan web.txt",
+        RUN_ON_TXT,
+        200,
+        "UU 7/1988",
+        ["Pembukaan", "Menimbang", "MEMUTUSKAN", "Pasal 1", "Pasal 2", "Pasal 3", "Pengesahan", "Pengesahan"]
+        + ["Penjelasan Umum", "Penjelasan Pasal 2"],
+        {
+            "Pasal 3": "Undang-undang ini mulai berlaku pada tanggal diundangkan.",
+            "Penjelasan Umum": "Latihan kerja memulihkan keberfungsian sosial.",
+            "Penjelasan Pasal 2": "Ayat (2) Masyarakat termasuk lembaga kesejahteraan sosial.",
+        },
     ),
     "perpres-pdf": (
         "scan perpres.pdf",
