@@ -16,7 +16,7 @@ BAB = re.compile(r"^BAB\s+([IVXLC]+)\b")
 BAGIAN = re.compile(r"^Bagian\s+Ke\w+\b")
 PARAGRAF = re.compile(r"^Paragraf\s+\d+\b")
 AYAT = re.compile(r"^\((\d+[a-z]?)\)\s")
-ANGKA = re.compile(r"^(\d{1,3})\.\s")
+ANGKA = re.compile(r"^(\d{1,3})\.(?:\s|(?=[a-z]\.\s))")  # "1. ..." and "1.a. ..."
 HURUF = re.compile(r"^([a-z])\.\s")
 _LABEL_WORDS = ("Menimbang", "Mengingat", "Memperhatikan", "Memutuskan", "Menetapkan")
 _LABEL = "|".join(w for word in _LABEL_WORDS for w in (word, word.upper()))

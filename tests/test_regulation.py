@@ -836,3 +836,15 @@ def test_raw_law_typeset_as_pdf_cited_like_curated(tmp_path, sid):
     print(f"\n{sid} via PDF ({len(pages)} pages): curated chunks found {share:.3f}, PDF chunks in curated {back:.3f}")
     assert share >= 0.95
     assert back >= 0.95
+
+
+@pytest.mark.parametrize(
+    "line, angka",
+    [("1. Anak adalah ...", "1"), ("1.a. Kesejahteraan Anak adalah ...", "1"), ("12.b. Wali adalah", "12")]
+    + [("1.5 juta rupiah", None), ("2.000 orang", None), ("a. huruf", None)],
+)
+def test_angka_with_a_lettered_sub_item_is_still_an_angka(line, angka):
+    from ingest.legal_layout import ANGKA
+
+    m = ANGKA.match(line)
+    assert (m.group(1) if m else None) == angka
