@@ -91,7 +91,7 @@ class Answerer:
         t1 = time.perf_counter()
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
-        reason = self._gate(q, parsed, q_terms, cands, results)
+        reason = self._gate(search_query, parsed, q_terms, cands, results)
         if sig.repairs:  # tell the reader what was searched instead of the misspelled words
             fixed = ", ".join(f"{typo} → {word}" for typo, word in sig.repairs.items())
             notice = " ".join(filter(None, [notice, f"Ejaan disesuaikan untuk pencarian: {fixed}."]))
