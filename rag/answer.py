@@ -114,21 +114,24 @@ class Answerer:
     # ------------------------------------------------------------------ steps
 
     def _condense(self, q: str, history: list[str], engine: str) -> str:
+        """The question to search with: an LLM engine rewrites it (shown the rule-based rewrite as a hint);
+        the rule-based rewrite is the extractive engine's and the fallback when the model fails."""
         if not history:
             return q
+        rule = condense_question(q, history)
         if engine != "extractive":
             try:
                 text = complete(
                     self._model(engine),
                     "Anda menulis ulang pertanyaan.",
-                    render_prompt("condense", history=format_history(history), question=q),
+                    render_prompt("condense", history=format_history(history), question=q, hint=rule),
                 )
                 text = text.strip().splitlines()[0].strip() if text.strip() else ""
                 if 3 <= len(text) <= 300:
                     return text
             except LLMUnavailable:
-                pass  # the rule-based rewrite below still works
-        return condense_question(q, history)
+                pass  # the rule-based rewrite still works
+        return rule
 
     def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult]) -> str | None:
         """None to answer, or the reason to abstain."""
