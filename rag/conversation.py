@@ -4,8 +4,8 @@ The previous question is read as a frame: "Apa [hak] [pekerja sosial] [dalam pra
 aspect, subject, complement and scope. The follow-up is then matched against kinds of follow-up (RULES, first
 match wins): a self-contained question is left alone; "jelaskan lebih lanjut" repeats the previous question;
 "pasal berapa itu?" adds what it asks to it; "kalau yang di UU X?" changes its scope; "lalu apa kewajibannya?"
-changes its aspect; "bagaimana dengan relawan?" changes its subject; "itu berlaku berapa lama?" puts the
-subject where the pronoun or the clitic -nya was. Anything else that is not self-contained is appended to the
+changes its aspect; "bagaimana dengan relawan?" changes its subject; "yang dievaluasi apa?" takes its subject;
+"itu berlaku berapa lama?" puts the subject where the pronoun or the clitic -nya was. Anything else that is not self-contained is appended to the
 previous question. A longer history is composed in order (turn 2 against turn 1, turn 3 against the rewritten
 turn 2), so the newest self-contained question sets the topic. Word lists: rag/resources/follow_up.tsv.
 """
@@ -60,7 +60,8 @@ def tokens(text: str) -> list[Tok]:
             if (
                 cut in kinds
                 or cut in _phrase_ends()
-                or (not is_function_word(norm) and (cut in root_words() or stem(cut) in root_words()))
+                or (not is_function_word(norm) or _VERB_PREFIX.match(cut))  # "mendapatkannya"
+                and (cut in root_words() or stem(cut) in root_words())
             ):
                 base = cut
         out.append(Tok(m.group(0), norm, base))
@@ -90,6 +91,8 @@ def _is_noun(toks: list[Tok], i: int) -> bool:
     if t.norm == "dan":  # "hak dan kewajiban"
         return 0 < i < len(toks) - 1 and _is_noun(toks, i + 1)
     kind = _phrase(toks, i)[0]
+    if kind in ("aspect", "meta", "source"):  # even a stopword ("cara")
+        return True
     return not is_function_word(t.norm) and not _is_verb(t) and kind not in ("lead", "ask", "filler", "pronoun")
 
 
@@ -245,10 +248,12 @@ def change_aspect(q: FollowUp, prev: Frame) -> str | None:
     kind, n = _phrase(q.body, nouns[0])
     scope = _scope(q.body)
     others = [i for i in nouns[n:] if not (scope and scope[0] <= i < scope[1])]
-    if kind != "aspect" or not (q.body[nouns[0] + n - 1].nya or not others):
+    later_nya = any(t.nya for t in q.body[nouns[0] + n :])  # "cara mendapatkannya": the verb's object
+    if kind != "aspect" or not (q.body[nouns[0] + n - 1].nya or not (others or later_nya)):
         return None
     rest = [t for i, t in enumerate(q.body) if i >= nouns[0] + n and _phrase(q.body, i)[0] not in ("ask", "pronoun")]
-    parts = [q.asks(), _join(q.body[nouns[0] : nouns[0] + n], base=True), prev.part(prev.subject)]
+    what = (prev.aspect[1], prev.subject[1]) if prev.aspect[1] > prev.aspect[0] else prev.subject
+    parts = [q.asks(), _join(q.body[nouns[0] : nouns[0] + n], base=True), prev.part(what)]
     parts += [prev.part(prev.complement), "" if scope else prev.part(prev.scope), _join(rest)]
     return _end(q, " ".join(p for p in parts if p))
 
@@ -267,6 +272,14 @@ def change_subject(q: FollowUp, prev: Frame) -> str | None:
     toks = prev.toks
     s, e = prev.subject
     return _end(q, " ".join(filter(None, [_join(toks[:s]), _join(q.body[a:b]), _join(toks[e:]), _join(tail, True)])))
+
+
+def attach_relative_clause(q: FollowUp, prev: Frame) -> str | None:
+    """A clause without its noun ("yang dievaluasi apa saja?", "yang berhak siapa?"): the previous subject's."""
+    if not q.body or q.body[0].norm != "yang" or q.nouns() or prev.subject[0] == prev.subject[1]:
+        return None
+    parts = [prev.part(prev.subject), prev.part(prev.complement), _join(q.body), prev.part(prev.scope)]
+    return _end(q, " ".join(p for p in parts if p))
 
 
 def resolve_reference(q: FollowUp, prev: Frame) -> str | None:
@@ -299,6 +312,7 @@ RULES = (
     change_scope,
     change_aspect,
     change_subject,
+    attach_relative_clause,
     resolve_reference,
     append_to_previous,
 )

@@ -17,6 +17,11 @@ def _norm(text: str) -> str:
         ("tugasnya?", "Siapa yang membentuk konsil pekerja sosial?", "tugas konsil pekerja sosial"),
         ("contohnya?", "Apa itu intervensi krisis?", "contoh intervensi krisis"),
         ("kalau tanggung jawabnya?", "Apa hak lembaga rehabilitasi?", "tanggung jawab lembaga rehabilitasi"),
+        (
+            "terus gimana prosesnya?",
+            "Bagaimana cara mendaftar sebagai pendamping?",
+            "gimana proses mendaftar sebagai pendamping",
+        ),
     ],
 )
 def test_predicate_substitution_keeps_the_subject(question, previous, expected):
@@ -86,6 +91,9 @@ def test_scope_change_replaces_the_named_source(question, previous, expected):
         ),
         ("dia lahir di mana?", "Siapa Mary Richmond?", "mary richmond lahir di mana"),
         ("apa syarat yang tadi?", "Apa itu sertifikat kompetensi?", "apa syarat sertifikat kompetensi"),
+        ("siapa yang mengawasinya?", "Apa itu panti sosial?", "siapa yang mengawasi panti sosial"),
+        ("bagaimana cara mendapatkannya?", "Apa itu kartu anggota?", "bagaimana cara mendapatkan kartu anggota"),
+        ("apa bedanya dengan relawan?", "Apa itu pendamping?", "apa beda pendamping dengan relawan"),
         ("keluar dari situ dapat apa?", "Apa syarat masuk pelatihan dasar?", "keluar dari pelatihan dasar dapat apa"),
     ],
 )
@@ -107,6 +115,17 @@ def test_a_self_contained_question_is_not_rewritten(question, previous):
     assert condense_question(question, [previous]) == question
 
 
+@pytest.mark.parametrize(
+    "question, previous, expected",
+    [
+        ("yang diperiksa apa saja?", "Kapan lembaga asing harus diakreditasi?", "lembaga asing yang diperiksa apa"),
+        ("yang berhak siapa?", "Apa itu bantuan tunai?", "bantuan tunai yang berhak siapa"),
+    ],
+)
+def test_a_clause_without_its_noun_takes_the_previous_subject(question, previous, expected):
+    assert _norm(condense_question(question, [previous])) == expected
+
+
 def test_other_follow_ups_are_appended_to_the_previous_question():
     out = condense_question("kalau keadaannya mendesak?", ["Kapan data klien boleh dibuka?"])
     assert _norm(out).startswith("kapan data klien boleh dibuka") and "mendesak" in out
@@ -126,6 +145,7 @@ def test_no_history_or_empty_question_is_left_alone():
     assert condense_question("lalu apa kewajibannya?", []) == "lalu apa kewajibannya?"
     assert condense_question("lalu apa kewajibannya?", ["", "  "]) == "lalu apa kewajibannya?"
     assert condense_question("?", ["Apa hak klien?"]) == "?"
+    assert condense_question("oke, makasih", ["Apa hak klien?"]) == "oke, makasih"
 
 
 def test_word_lists_are_data():
