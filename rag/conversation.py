@@ -5,9 +5,10 @@ aspect, subject, complement and scope. The follow-up is then matched against kin
 match wins): a self-contained question is left alone; "jelaskan lebih lanjut" repeats the previous question;
 "pasal berapa itu?" adds what it asks to it; "kalau yang di UU X?" changes its scope; "lalu apa kewajibannya?"
 changes its aspect; "bagaimana dengan relawan?" changes its subject; "yang dievaluasi apa?" takes its subject;
-"itu berlaku berapa lama?" puts the subject where the pronoun or the clitic -nya was. Anything else that is not self-contained is appended to the
-previous question. A longer history is composed in order (turn 2 against turn 1, turn 3 against the rewritten
-turn 2), so the newest self-contained question sets the topic. Word lists: rag/resources/follow_up.tsv.
+"itu berlaku berapa lama?" puts the subject where the pronoun or the clitic -nya was. Anything else that is not
+self-contained is appended to the previous question. A longer history is composed in order (turn 2 against turn 1,
+turn 3 against the rewritten turn 2), so the newest self-contained question sets the topic. Word lists:
+rag/resources/follow_up.tsv.
 """
 
 from __future__ import annotations
