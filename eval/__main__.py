@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="hanya pertanyaan mulai id ini (mis. q151: yang ditulis belakangan, belum dilihat aturan)",
     )
     a.add_argument("--json", action="store_true")
+    d = sub.add_parser("dialogues", help="pertanyaan lanjutan: percakapan berlapis, dinilai pada giliran terakhir")
+    d.add_argument("--split", default="dev", choices=["dev", "test", "all"])
+    d.add_argument("--engine", default="extractive")
+    d.add_argument("--json", action="store_true")
     pr = sub.add_parser("probes", help="gerbang abstain pada pertanyaan gaya mahasiswa dan jebakan dekat topik")
     pr.add_argument("--json", action="store_true")
     sub.add_parser("calibrate", help="kalibrasi sinyal relevansi pada split dev (menulis rag/resources)")
@@ -150,6 +154,24 @@ def cmd_probes(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_dialogues(args, settings: Settings) -> int:
+    from eval.dialogues import evaluate_dialogues, load_dialogues
+    from rag.answer import Answerer
+
+    dialogues = load_dialogues(split=args.split)
+    result = evaluate_dialogues(Answerer(settings, _retriever(settings)), dialogues, args.engine)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    for r in result["rows"]:
+        what = "OK   " if r["ok"] else ("SALAH" if r["answerable"] else "TIDAK-ABSTAIN")
+        print(f"{r['id']} {r['split']:<4} {what} {r['question']!r} -> cari: {r['search_query']!r}")
+    for split, v in result["by_split"].items():
+        print(f"split={split} n={v['n']} benar={v['correct']} akurasi={v['accuracy']}")
+    print(" ".join(f"{k}={v}" for k, v in result.items() if k not in ("rows", "by_split")))
+    return 0
+
+
 def cmd_calibrate(args, settings: Settings) -> int:
     from eval.calibrate import fit, write
 
@@ -181,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         "answers": cmd_answers,
         "calibrate": cmd_calibrate,
         "probes": cmd_probes,
+        "dialogues": cmd_dialogues,
     }
     return commands[args.command](args, settings)
 

@@ -85,6 +85,8 @@ def _ask(args, settings: Settings) -> int:
         print(ans.text)
     if ans.notice:
         print(f"[{ans.notice}]")
+    if ans.search_query and ans.search_query != ans.question:  # a follow-up, rewritten from the history
+        print(f"[Pertanyaan lanjutan dicari sebagai: {ans.search_query}]")
     label = "Bagian terdekat" if ans.abstained else "Sumber"
     shown = ans.retrieved if ans.abstained else [c for c in ans.citations]
     print(f"\n{label}:")

@@ -99,7 +99,7 @@ class Answerer:
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
         refusal = self._regulation_refusal(parsed)
-        reason = refusal.reason if refusal else self._gate(q, parsed, q_terms, cands, results)
+        reason = refusal.reason if refusal else self._gate(search_query, parsed, q_terms, cands, results)
         if sig.repairs:  # tell the reader what was searched instead of the misspelled words
             fixed = ", ".join(f"{typo} → {word}" for typo, word in sig.repairs.items())
             notice = " ".join(filter(None, [notice, f"Ejaan disesuaikan untuk pencarian: {fixed}."]))
@@ -122,21 +122,24 @@ class Answerer:
     # ------------------------------------------------------------------ steps
 
     def _condense(self, q: str, history: list[str], engine: str) -> str:
+        """The question to search with: an LLM engine rewrites it (shown the rule-based rewrite as a hint);
+        the rule-based rewrite is the extractive engine's and the fallback when the model fails."""
         if not history:
             return q
+        rule = condense_question(q, history)
         if engine != "extractive":
             try:
                 text = complete(
                     self._model(engine),
                     "Anda menulis ulang pertanyaan.",
-                    render_prompt("condense", history=format_history(history), question=q),
+                    render_prompt("condense", history=format_history(history), question=q, hint=rule),
                 )
                 text = text.strip().splitlines()[0].strip() if text.strip() else ""
                 if 3 <= len(text) <= 300:
                     return text
             except LLMUnavailable:
-                pass  # the rule-based rewrite below still works
-        return condense_question(q, history)
+                pass  # the rule-based rewrite still works
+        return rule
 
     def _regulation_refusal(self, parsed):
         """The named refusal for a regulation or Pasal the index does not hold (None: nothing to refuse)."""

@@ -46,7 +46,7 @@ def check_prompts() -> None:
     expected = {
         "answer_system": {"not_found"},
         "answer_user": {"passages", "history", "question"},
-        "condense": {"history", "question"},
+        "condense": {"history", "question", "hint"},
     }
     for name, want in expected.items():
         have = variables(load_prompt(name))

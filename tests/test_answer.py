@@ -9,6 +9,7 @@ import pytest
 
 from rag.answer import ABSTAIN_TEXT, Answerer, answer_to_json, clean_question
 from rag.citations import parse_citations, verify
+from rag.conversation import condense_question
 from rag.prompts import check_prompts, format_passages, render_prompt
 from tests.conftest import ROOT
 from tests.fake_llm import FakeLLM
@@ -101,7 +102,7 @@ def test_a_regulation_or_pasal_the_index_lacks_is_named_in_the_refusal(answerer,
 
 def test_follow_up_uses_history(answerer):
     ans = answerer.answer("lalu apa kewajibannya?", ["apa itu pekerja sosial?"])
-    assert ans.search_query.startswith("pekerja sosial")
+    assert ans.search_query == "apa kewajiban pekerja sosial?"
     assert "Praktik Pekerjaan Sosial wajib" in ans.text
 
 
@@ -235,6 +236,31 @@ def test_llm_condenses_follow_up(llm_answerer, fake_llm):
     assert ans.search_query == "Apa kewajiban pekerja sosial?"
     assert "apa itu pekerja sosial?" in fake_llm.requests[0]["messages"][1]["content"]
     assert json.dumps(answer_to_json(ans))
+
+
+def test_llm_sees_the_rule_rewrite_and_searches_with_its_own(llm_answerer, fake_llm):
+    fake_llm.replies += [
+        {"text": "Apa kewajiban pekerja sosial dalam praktik?"},
+        {"text": "Pekerja sosial wajib menjaga kerahasiaan Klien [1]."},
+    ]
+    ans = llm_answerer.answer("lalu apa kewajibannya?", ["Apa hak pekerja sosial?"], engine="openai")
+    prompt = fake_llm.requests[0]["messages"][1]["content"]
+    assert condense_question("lalu apa kewajibannya?", ["Apa hak pekerja sosial?"]) in prompt
+    assert ans.search_query == "Apa kewajiban pekerja sosial dalam praktik?"
+    searched = [r.chunk.chunk_id for r in llm_answerer.retriever.search(ans.search_query, llm_answerer.settings.top_k)]
+    assert [r.chunk.chunk_id for r in ans.retrieved] == searched
+
+
+@pytest.mark.parametrize("condense_reply", [{"status": 500}, {"text": ""}])
+def test_llm_engine_falls_back_to_the_rule_rewrite(llm_answerer, fake_llm, condense_reply):
+    fake_llm.replies += [condense_reply, {"text": "Pekerja sosial wajib menjaga kerahasiaan Klien [1]."}]
+    history = ["Apa hak pekerja sosial?"]
+    ans = llm_answerer.answer("lalu apa kewajibannya?", history, engine="openai")
+    rule = condense_question("lalu apa kewajibannya?", history)
+    assert rule != "lalu apa kewajibannya?" and ans.search_query == rule
+    assert [r.chunk.chunk_id for r in ans.retrieved] == [
+        r.chunk.chunk_id for r in llm_answerer.retriever.search(rule, llm_answerer.settings.top_k)
+    ]
 
 
 def test_answer_eval_floor_on_test_split(answerer):

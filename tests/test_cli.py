@@ -28,9 +28,11 @@ def test_rag_ask_json_and_history(full_index, capsys, monkeypatch):
     assert rag_main(["ask", "lalu apa kewajibannya?", "--history", "apa itu pekerja sosial?", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert not payload["abstained"] and payload["citations"]
+    assert rag_main(["ask", "lalu apa kewajibannya?", "--history", "apa itu pekerja sosial?"]) == 0
+    assert "dicari sebagai: apa kewajiban pekerja sosial?" in capsys.readouterr().out
     assert rag_main(["ask", "apa beda peksos dan relawan?"]) == 0
     out = capsys.readouterr().out
-    assert "[1]" in out and "Sumber:" in out
+    assert "[1]" in out and "Sumber:" in out and "dicari sebagai" not in out
 
 
 def test_eval_cli_retrieval_and_answers(full_index, capsys, monkeypatch):
@@ -126,3 +128,19 @@ def test_bench_answer_and_load_run(full_index, tmp_path):
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
     assert "0 galat" in res.stdout
     assert {p.name for p in (tmp_path / "results").iterdir()} == {"answer.json", "load.json"}
+
+
+def test_eval_cli_dialogues(full_index, capsys, monkeypatch):
+    from eval.__main__ import main as eval_main
+    from eval.dialogues import load_dialogues
+
+    monkeypatch.setenv("TANYA_INDEX_DIR", str(full_index.index_dir))
+    monkeypatch.setenv("TANYA_CORPUS_DIR", str(CORPUS))
+    assert eval_main(["dialogues", "--split", "dev", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["n"] == len(load_dialogues(split="dev")) == result["by_split"]["dev"]["n"]
+    assert all(r["history"] and r["search_query"] for r in result["rows"])
+    # dev measured 19/24 (the code before the follow-up rules: 17/24)
+    assert result["accuracy"] >= 0.75, result["accuracy"]
+    assert eval_main(["dialogues", "--split", "dev"]) == 0
+    assert "split=dev n=24" in capsys.readouterr().out

@@ -28,6 +28,15 @@ def test_answer_markdown_links_citations_and_escapes(retriever):
     assert "id='src-0-1'" in html and "<mark>" in html and "&lt;b&gt;x&lt;/b&gt;" in html
 
 
+def test_answer_markdown_shows_how_a_follow_up_was_searched(retriever):
+    answerer = Answerer(retriever.settings, retriever)
+    follow_up = answerer.answer("lalu apa kewajibannya?", ["Apa hak pekerja sosial?"])
+    assert follow_up.search_query != follow_up.question
+    assert f"dicari sebagai: “{follow_up.search_query}”" in answer_markdown(follow_up, 0)
+    alone = answerer.answer("Berapa lama STR berlaku?")
+    assert "dicari sebagai" not in answer_markdown(alone, 0)
+
+
 def test_highlight_escapes_passage_text(retriever):
     chunk = retriever.chunks[0]
     from dataclasses import replace

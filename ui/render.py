@@ -23,6 +23,8 @@ def answer_markdown(ans: Answer, turn: int) -> str:
     lines = []
     if ans.notice:
         lines.append(f"*{esc(ans.notice)}*\n")
+    if ans.search_query and ans.question and ans.search_query != ans.question:  # a follow-up, rewritten
+        lines.append(f"*Pertanyaan lanjutan dicari sebagai: “{esc(ans.search_query)}”.*\n")
     if ans.fallback_reason:
         lines.append(
             f"ℹ️ *Model bahasa tidak dapat dipakai ({esc(ans.fallback_reason)}); "
