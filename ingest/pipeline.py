@@ -125,12 +125,43 @@ def _embed(embedder: Embedder, texts: list[str], batch: int, bar) -> np.ndarray:
     return np.vstack(out) if out else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
+def load_sources(settings: Settings) -> tuple[list[tuple[Document, str]], list[Skipped]]:
+    """Documents of corpus_dir, then those uploaded to uploads_dir; an upload with the id or the content
+    of a document already loaded is skipped with a reason."""
+    docs, skipped = load_documents(settings.corpus_dir)
+    uploads = settings.uploads_dir
+    if not uploads.is_dir() or uploads.resolve() == settings.corpus_dir.resolve():
+        return docs, skipped
+    more, more_skipped = load_documents(uploads)
+    skipped += more_skipped
+    ids = {doc.source_id: doc.source_id for doc, _ in docs}
+    ids.update({digest: doc.source_id for doc, digest in docs})
+    for doc, digest in more:
+        twin = ids.get(doc.source_id) or ids.get(digest)
+        if twin:
+            reason = f"{Path(doc.path).name}: isi atau id sama dengan dokumen '{twin}' yang sudah dimuat; dilewati"
+            log.warning("skipped %s: %s", doc.path, reason)
+            skipped.append(Skipped(doc.path, reason))
+            continue
+        ids[doc.source_id] = ids[digest] = doc.source_id
+        docs.append((doc, digest))
+    return docs, skipped
+
+
+def is_upload(settings: Settings, path: str | Path) -> bool:
+    """True for a file stored in uploads_dir (removable from the app and `python -m ingest remove`)."""
+    try:
+        return Path(path).resolve().is_relative_to(settings.uploads_dir.resolve())
+    except (OSError, ValueError):
+        return False
+
+
 def run_ingest(
     settings: Settings, rebuild: bool = False, show_progress: bool = True, embedder: Embedder | None = None
 ) -> IngestReport:
     t0 = time.perf_counter()
     report = IngestReport(rebuilt=rebuild)
-    loaded, report.skipped = load_documents(settings.corpus_dir)
+    loaded, report.skipped = load_sources(settings)
     docs = [(clean_document(doc), digest) for doc, digest in loaded]
     if not docs:
         raise NothingToIngest(f"Tidak ada dokumen yang bisa dimasukkan dari {settings.corpus_dir}.")
@@ -205,6 +236,7 @@ def run_ingest(
                     metadatas=[
                         {
                             "source_id": c.source_id,
+                            "kind": doc.kind,
                             "title": c.title,
                             "locator": c.locator,
                             "start": c.start,
@@ -242,6 +274,7 @@ def run_ingest(
             "path": doc.path,
             "title": doc.title,
             "kind": doc.kind,
+            "upload": is_upload(settings, doc.path),
             "meta": _json_safe(doc.meta),
             "chunks": len(chunks),
         }
