@@ -184,8 +184,10 @@ def _stage(settings: Settings, src: Path, given: str, stage_dir: Path, known: di
     except OSError:
         raise DocumentError(f"{shown}: berkas tidak ditemukan atau tidak bisa dibaca.") from None
     if size > settings.max_upload_bytes:
-        limit = settings.max_upload_bytes / 2**20
-        raise DocumentError(f"{shown}: berkas terlalu besar ({size / 2**20:.1f} MB; batas {limit:.0f} MB).")
+        limit = _size(settings.max_upload_bytes)
+        raise DocumentError(
+            f"{shown}: berkas terlalu besar ({_size(size)}; batas {limit}). Pecah atau ringkas berkasnya."
+        )
     digest = file_hash(src)
     if digest in known:
         raise DocumentError(f"{shown}: berkas yang sama sudah ada ({known[digest]}); tidak dimasukkan ulang.")
@@ -212,6 +214,10 @@ def _stage(settings: Settings, src: Path, given: str, stage_dir: Path, known: di
     known[digest] = doc.title or shown
     ids.add(doc.source_id)
     return staged
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{max(n // 1024, 1)} KB"
 
 
 def _check_pdf(src: Path, shown: str) -> None:
