@@ -53,6 +53,8 @@ class IngestReport:
     rebuilt: bool = False
     lexical_rebuilt: bool = False
     """Only the BM25 side was rebuilt (tokenisation changed); vectors were kept."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage (load, chunk, embed_chunks, embed_sentences, chroma, write, prune)."""
 
     @property
     def nothing_changed(self) -> bool:
@@ -163,6 +165,8 @@ def run_ingest(
     report = IngestReport(rebuilt=rebuild)
     loaded, report.skipped = load_sources(settings)
     docs = [(clean_document(doc), digest) for doc, digest in loaded]
+    tick = _Ticker(report.timings)
+    tick("load")
     if not docs:
         raise NothingToIngest(f"Tidak ada dokumen yang bisa dimasukkan dari {settings.corpus_dir}.")
     index_dir = settings.index_dir
@@ -210,6 +214,7 @@ def run_ingest(
             todo.append((doc, chunk_document(doc, settings.chunk_min_words, settings.chunk_max_words)))
     n_texts = sum(len(chunks) + sum(len(c.sentences) for c in chunks) for _, chunks in todo)
     report.embedded_texts = n_texts
+    tick("chunk")
 
     embedder = embedder or (make_embedder(settings) if todo else None)
     dim = embedder.dim if embedder else int(old.manifest["dim"])
@@ -224,10 +229,13 @@ def run_ingest(
     fresh: dict[str, tuple[list[Chunk], np.ndarray]] = {}
     try:
         for doc, chunks in todo:
+            tick()
             chunk_vecs = _embed(embedder, [c.embed_text for c in chunks], settings.embed_batch, bar)
+            tick("embed_chunks")
             sent_vecs = _embed(
                 embedder, [sentence_embed_text(c, s) for c in chunks for s in c.sentences], settings.embed_batch, bar
             )
+            tick("embed_sentences")
             if chunks:
                 collection.upsert(
                     ids=[c.chunk_id for c in chunks],
@@ -246,6 +254,7 @@ def run_ingest(
                     ],
                 )
             fresh[doc.source_id] = (chunks, sent_vecs)
+            tick("chroma")
     finally:
         if bar is not None:
             bar.close()
@@ -280,15 +289,31 @@ def run_ingest(
         }
     sentence_vectors = np.vstack(vec_parts).astype(np.float32)
 
+    tick()
     write_generation(settings, gen, collection_name, all_chunks, sentence_vectors, documents, dim)
+    tick("write")
     _prune(client, collection, {c.chunk_id for c in all_chunks}, settings.collection, collection_name)
     (index_dir / PRUNE_MARK).unlink(missing_ok=True)
+    tick("prune")
 
     report.documents = len(docs)
     report.chunks = len(all_chunks)
     report.sentences = int(sentence_vectors.shape[0])
     report.seconds = time.perf_counter() - t0
     return report
+
+
+class _Ticker:
+    """Adds the seconds since the last tick to a named stage (a tick without a name only restarts)."""
+
+    def __init__(self, into: dict[str, float]):
+        self.into, self.last = into, time.perf_counter()
+
+    def __call__(self, stage: str | None = None) -> None:
+        now = time.perf_counter()
+        if stage:
+            self.into[stage] = self.into.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def write_generation(

@@ -399,7 +399,7 @@ def test_admin_open_on_loopback_and_reload_makes_the_document_answerable(index, 
     actions, live, docs = _actions(index, embedder)
     old = live.current
     message = actions.upload([(_law_file(tmp_path), "rumah-singgah.md")])
-    assert "✅" in message and "Peraturan Contoh tentang Rumah Singgah" in message and "Pasal 7" in message
+    assert "Berhasil" in message and "Peraturan Contoh tentang Rumah Singgah" in message and "Pasal 7" in message
     assert live.current is not old  # a new Answerer over the new generation
     assert "rumah-singgah" in docs and docs["rumah-singgah"]["upload"]
     ans = live.current.answer(QUESTION)
@@ -429,7 +429,7 @@ def test_admin_needs_a_password_off_loopback(index, tmp_path, embedder):
     actions, _, docs = _actions(locked, embedder)
     assert "salah" in actions.upload([(_law_file(tmp_path), "a.md")], password="kunci-rahasi")
     _unchanged(index, before)
-    assert "✅" in actions.upload([(_law_file(tmp_path), "a.md")], password="kunci-rahasia")
+    assert "Berhasil" in actions.upload([(_law_file(tmp_path), "a.md")], password="kunci-rahasia")
     assert "a" in docs
     assert "salah" in actions.remove("a", password="")
     assert "dihapus" in actions.remove("a", password="kunci-rahasia")

@@ -145,7 +145,7 @@ class DocumentActions:
 
         refused = admin_refusal(self.settings, password)
         if refused:
-            return f"⛔ {esc(refused)}"
+            return f"**Ditolak** — {esc(refused)}"
         items = [_upload_item(f) for f in files or []]
         if not items:
             return "Pilih satu atau beberapa berkas (PDF, DOCX, TXT, MD, HTML) terlebih dahulu."
@@ -153,7 +153,7 @@ class DocumentActions:
         try:
             results, report = add_documents(self.settings, items, embedder=embedder, show_progress=show_progress)
         except RagError as err:
-            return f"❌ {esc(str(err))}"
+            return f"**Gagal** — {esc(str(err))}"
         if report is not None:
             self.refresh()
         return upload_report_markdown(results)
@@ -163,15 +163,15 @@ class DocumentActions:
 
         refused = admin_refusal(self.settings, password)
         if refused:
-            return f"⛔ {esc(refused)}"
+            return f"**Ditolak** — {esc(refused)}"
         if not source_id:
             return "Pilih dokumen yang akan dihapus."
         try:
             title = remove_document(self.settings, source_id, embedder=self.live.current.retriever.embedder)
         except RagError as err:
-            return f"❌ {esc(str(err))}"
+            return f"**Gagal** — {esc(str(err))}"
         self.refresh()
-        return f"🗑️ Dokumen **{esc(title)}** dihapus dari indeks dan tidak lagi dipakai untuk menjawab."
+        return f"Dokumen **{esc(title)}** dihapus dari indeks dan tidak lagi dipakai untuk menjawab."
 
 
 def _upload_item(f) -> tuple[Path, str]:
@@ -182,18 +182,23 @@ def _upload_item(f) -> tuple[Path, str]:
     return path, getattr(f, "orig_name", None) or path.name
 
 
+def _short_locator(locator: str, title: str) -> str:
+    return locator[len(title) :].strip() or locator if title and locator.startswith(title) else locator
+
+
 def upload_report_markdown(results) -> str:
     lines = []
     for r in results:
         if not r.ok:
-            lines.append(f"- ❌ {esc(r.error)}")
+            lines.append(f"- **Ditolak** — {esc(r.error)}")
             continue
         kind = KIND_LABELS.get(r.kind, r.kind)
-        locs = "; ".join(esc(loc) for loc in r.locators)
+        # Locators start with the document's name ("UU Contoh Pasal 7"); the title is shown once already.
+        locs = "; ".join(esc(_short_locator(loc, r.title)) for loc in r.locators)
         more = " …" if r.chunks > len(r.locators) else ""
         lines.append(
-            f"- ✅ **{esc(r.title)}** (`{esc(r.source_id)}`) — {kind}, {r.chunks} bagian. "
-            f"Bagian pertama: {locs}{more}. Sudah bisa ditanyakan."
+            f"- **Berhasil** — *{esc(r.title)}* (`{esc(r.source_id)}`): {kind}, {r.chunks} bagian "
+            f"({locs}{more}). Sudah bisa ditanyakan."
         )
     return "\n".join(lines)
 
@@ -208,6 +213,10 @@ def documents_tab(demo, settings: Settings, live, documents: dict[str, dict], sc
     actions = DocumentActions(settings, live, documents)
     admin = admin_enabled(settings)
     choices = _by_title(documents)
+    gr.Markdown(
+        "Dokumen yang dipakai untuk menjawab. Dokumen *bawaan* berasal dari folder korpus; dokumen *unggahan* "
+        "ditambahkan di sini atau dengan `python -m ingest add` dan bisa dihapus."
+    )
     table = gr.Dataframe(
         documents_table(documents),
         headers=TABLE_HEADERS,
@@ -215,12 +224,17 @@ def documents_tab(demo, settings: Settings, live, documents: dict[str, dict], sc
         interactive=False,
         elem_id="doc-table",
         wrap=True,
+        column_widths=["42%", "11%", "27%", "10%", "10%"],
     )
     outputs = [table]
     if admin:
         with gr.Row(equal_height=False):
             with gr.Column():
                 gr.Markdown("### Tambah dokumen")
+                gr.Markdown(
+                    f"Satu atau beberapa berkas, masing-masing paling besar {settings.max_upload_bytes // 2**20} MB. "
+                    "PDF harus memiliki lapisan teks (bukan hasil pindaian)."
+                )
                 password = gr.Textbox(
                     label="Kata sandi admin",
                     type="password",
