@@ -1,5 +1,6 @@
 """Upload-to-answerable: add one law (about 30 pages) to an index that holds the rest of the corpus, and time
-until a question retrieves it, as the app does it (embedder already loaded, then reload and search)."""
+until a question retrieves it, as the app does it: embedder already loaded, chunk vectors first (sentence
+vectors deferred), reload, search; then the background completion of the sentence vectors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.manage import add_documents, remove_document
+from ingest.manage import add_documents, complete_documents, remove_document
 from ingest.pipeline import run_ingest
 from rag.config import Settings
 from rag.embed import make_embedder
@@ -45,7 +46,7 @@ def run(settings: Settings, source: Path = SOURCE, question: str = QUESTION, rep
         runs = []
         for _ in range(repeats):
             t0 = time.perf_counter()
-            results, report = add_documents(s, [source], embedder=embedder)
+            results, report = add_documents(s, [source], embedder=embedder, defer_sentences=True)
             t1 = time.perf_counter()
             retriever = Retriever(s, embedder)
             t2 = time.perf_counter()
@@ -53,6 +54,9 @@ def run(settings: Settings, source: Path = SOURCE, question: str = QUESTION, rep
             t3 = time.perf_counter()
             sid = results[0].source_id
             assert results[0].ok and any(r.chunk.source_id == sid for r in hits), results[0]
+            t4 = time.perf_counter()
+            done = complete_documents(s, embedder)
+            t5 = time.perf_counter()
             runs.append(
                 {
                     "total_s": round(t3 - t0, 2),
@@ -63,6 +67,9 @@ def run(settings: Settings, source: Path = SOURCE, question: str = QUESTION, rep
                     "embedded_texts": report.embedded_texts,
                     "ingest_s": round(report.seconds, 2),
                     "timings": {k: round(v, 2) for k, v in report.timings.items()},
+                    "complete_sentences_s": round(t5 - t4, 2),
+                    "sentences_embedded_after": done.embedded_texts,
+                    "upload_to_full_quality_s": round(t3 - t0 + t5 - t4, 2),
                 }
             )
             remove_document(s, sid, embedder=embedder)
@@ -75,6 +82,7 @@ def run(settings: Settings, source: Path = SOURCE, question: str = QUESTION, rep
         "base_index": {"documents": base.documents, "chunks": base.chunks, "sentences": base.sentences},
         "question": question,
         "upload_to_answerable_median_s": round(statistics.median(totals), 2),
+        "upload_to_full_quality_median_s": round(statistics.median(r["upload_to_full_quality_s"] for r in runs), 2),
         "runs": runs,
         "target_s": 10,
     }

@@ -102,8 +102,12 @@ def add_documents(
     files: list[Path | tuple[Path, str]],
     embedder: Embedder | None = None,
     show_progress: bool = False,
+    defer_sentences: bool = False,
 ) -> tuple[list[AddResult], IngestReport | None]:
     """Check, store and ingest `files` (a path, or a path with the name its owner gave it).
+
+    With `defer_sentences` the documents are answerable after their chunk vectors are embedded; call
+    complete_documents() afterwards for their sentence vectors (see run_ingest).
 
     Files that cannot be used get an AddResult with an Indonesian `error` and are not stored. When the
     ingest itself fails, the stored files are taken back and DocumentError is raised: the index is unchanged.
@@ -139,7 +143,9 @@ def add_documents(
                 shutil.move(str(path), target)
                 stored.append((i, target))
             try:
-                report = run_ingest(settings, show_progress=show_progress, embedder=embedder)
+                report = run_ingest(
+                    settings, show_progress=show_progress, embedder=embedder, defer_sentences=defer_sentences
+                )
             except Exception as err:  # an embedder or store failure: take the files back, index unchanged
                 for _, target in stored:
                     target.unlink(missing_ok=True)
@@ -165,6 +171,15 @@ def add_documents(
                 _given(files[i]), sid, d.get("title", ""), d.get("kind", ""), len(locs), tuple(locs[:PREVIEW_LOCATORS])
             )
         return [r for r in results if r is not None], report
+
+
+def complete_documents(settings: Settings, embedder: Embedder | None = None) -> IngestReport | None:
+    """Embed the sentence vectors an upload deferred (a new generation); None when none are pending."""
+    with ingest_lock(settings):
+        manifest = read_manifest(settings.index_dir) or {}
+        if not any(d.get("sentences_pending") for d in manifest.get("documents", {}).values()):
+            return None
+        return run_ingest(settings, show_progress=False, embedder=embedder)
 
 
 def _given(item) -> str:

@@ -55,10 +55,16 @@ class IngestReport:
     """Only the BM25 side was rebuilt (tokenisation changed); vectors were kept."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage (load, chunk, embed_chunks, embed_sentences, chroma, write, prune)."""
+    completed: list[str] = field(default_factory=list)
+    """Documents whose deferred sentence vectors were embedded in this run."""
+    deferred: list[str] = field(default_factory=list)
+    """Documents committed with stand-in sentence vectors (see run_ingest's defer_sentences)."""
 
     @property
     def nothing_changed(self) -> bool:
-        return not (self.added or self.changed or self.removed or self.rebuilt or self.lexical_rebuilt)
+        return not (
+            self.added or self.changed or self.removed or self.rebuilt or self.lexical_rebuilt or self.completed
+        )
 
 
 class NothingToIngest(RagError):
@@ -159,8 +165,18 @@ def is_upload(settings: Settings, path: str | Path) -> bool:
 
 
 def run_ingest(
-    settings: Settings, rebuild: bool = False, show_progress: bool = True, embedder: Embedder | None = None
+    settings: Settings,
+    rebuild: bool = False,
+    show_progress: bool = True,
+    embedder: Embedder | None = None,
+    defer_sentences: bool = False,
 ) -> IngestReport:
+    """Bring the index up to date with corpus_dir and uploads_dir, committing one new generation.
+
+    `defer_sentences`: new or changed documents get their chunk's vector as a stand-in for each sentence
+    vector (dense, BM25 and a coarse sentence signal work at once, for about half the embedding time); the
+    manifest marks them, and the next run without the flag embeds their real sentence vectors only.
+    """
     t0 = time.perf_counter()
     report = IngestReport(rebuilt=rebuild)
     loaded, report.skipped = load_sources(settings)
@@ -190,6 +206,8 @@ def run_ingest(
     prune_pending = (index_dir / PRUNE_MARK).exists()
     lexical_stale = old is not None and old.manifest["config"] != index_config(settings)
     report.lexical_rebuilt = lexical_stale
+    pending = {sid for sid in report.unchanged if old_docs[sid].get("sentences_pending")}
+    report.completed = [] if defer_sentences else sorted(pending)
 
     if old is not None and not settings.chroma_host and not (index_dir / "chroma" / "chroma.sqlite3").exists():
         old, report.rebuilt = None, True  # the vector store vanished: its chunks must be embedded again
@@ -216,7 +234,7 @@ def run_ingest(
     report.embedded_texts = n_texts
     tick("chunk")
 
-    embedder = embedder or (make_embedder(settings) if todo else None)
+    embedder = embedder or (make_embedder(settings) if todo or report.completed else None)
     dim = embedder.dim if embedder else int(old.manifest["dim"])
     meta = {"embed_model": expected_model_id(settings), "embed_backend": settings.embed_backend, "dim": dim}
     collection = get_collection(client, collection_name, meta, create=True)
@@ -232,9 +250,16 @@ def run_ingest(
             tick()
             chunk_vecs = _embed(embedder, [c.embed_text for c in chunks], settings.embed_batch, bar)
             tick("embed_chunks")
-            sent_vecs = _embed(
-                embedder, [sentence_embed_text(c, s) for c in chunks for s in c.sentences], settings.embed_batch, bar
-            )
+            if defer_sentences:
+                sent_vecs = np.repeat(chunk_vecs, [len(c.sentences) for c in chunks], axis=0)
+                report.deferred.append(doc.source_id)
+            else:
+                sent_vecs = _embed(
+                    embedder,
+                    [sentence_embed_text(c, s) for c in chunks for s in c.sentences],
+                    settings.embed_batch,
+                    bar,
+                )
             tick("embed_sentences")
             if chunks:
                 collection.upsert(
@@ -276,6 +301,12 @@ def run_ingest(
                 for r in range(old.sentence_offsets[i], old.sentence_offsets[i] + len(old.chunks[i].sentences))
             ]
             vecs = old.sentence_vectors[rows]
+            if sid in report.completed:  # stand-ins from a deferred run: embed the real sentence vectors now
+                tick()
+                texts = [sentence_embed_text(c, s) for c in chunks for s in c.sentences]
+                vecs = _embed(embedder, texts, settings.embed_batch, None)
+                report.embedded_texts += len(texts)
+                tick("embed_sentences")
         all_chunks += chunks
         vec_parts.append(vecs.reshape(-1, dim))
         documents[sid] = {
@@ -287,6 +318,8 @@ def run_ingest(
             "meta": _json_safe(doc.meta),
             "chunks": len(chunks),
         }
+        if defer_sentences and (sid in fresh or sid in pending):
+            documents[sid]["sentences_pending"] = True
     sentence_vectors = np.vstack(vec_parts).astype(np.float32)
 
     tick()

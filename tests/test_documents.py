@@ -13,7 +13,14 @@ import shutil
 import pytest
 
 from ingest.__main__ import main as ingest_main
-from ingest.manage import DocumentError, add_documents, list_documents, remove_document, safe_name
+from ingest.manage import (
+    DocumentError,
+    add_documents,
+    complete_documents,
+    list_documents,
+    remove_document,
+    safe_name,
+)
 from ingest.pipeline import run_ingest
 from rag.store import current_generation, read_manifest
 from rag.types import Scope
@@ -401,6 +408,8 @@ def test_admin_open_on_loopback_and_reload_makes_the_document_answerable(index, 
     message = actions.upload([(_law_file(tmp_path), "rumah-singgah.md")])
     assert "Berhasil" in message and "Peraturan Contoh tentang Rumah Singgah" in message and "Pasal 7" in message
     assert live.current is not old  # a new Answerer over the new generation
+    actions.completion.join(120)  # sentence vectors, embedded after the upload answered
+    assert not read_manifest(index.index_dir)["documents"]["rumah-singgah"].get("sentences_pending")
     assert "rumah-singgah" in docs and docs["rumah-singgah"]["upload"]
     ans = live.current.answer(QUESTION)
     assert any(c.chunk.source_id == "rumah-singgah" and "Pasal 7" in c.chunk.locator for c in ans.citations)
@@ -462,3 +471,32 @@ def test_list_documents_marks_uploads(index, tmp_path, embedder):
     assert docs["rumah-singgah"]["kind"] == "law" and docs["rumah-singgah"]["chunks"] >= 2
     with pytest.raises(DocumentError):
         remove_document(index, "uu-contoh")
+
+
+def test_deferred_sentence_vectors_answer_at_once_and_are_completed(index, tmp_path, embedder):
+    import numpy as np
+
+    from rag.store import load_generation
+
+    results, report = add_documents(index, [_law_file(tmp_path)], embedder=embedder, defer_sentences=True)
+    assert results[0].ok and report.deferred == ["rumah-singgah"]
+    gen = load_generation(index)
+    assert gen.manifest["documents"]["rumah-singgah"]["sentences_pending"]
+    assert not gen.manifest["documents"]["uu-contoh"].get("sentences_pending")
+    idx = [i for i, c in enumerate(gen.chunks) if c.source_id == "rumah-singgah"]
+    rows = [gen.sentence_offsets[i] + j for i in idx for j in range(len(gen.chunks[i].sentences))]
+    stand_in = gen.sentence_vectors[rows].copy()
+    ans = _answer(index, embedder, QUESTION)
+    assert any(c.chunk.source_id == "rumah-singgah" and "Pasal 7" in c.chunk.locator for c in ans.citations)
+
+    done = complete_documents(index, embedder)
+    assert done is not None and done.completed == ["rumah-singgah"]
+    assert done.embedded_texts == len(rows)  # sentences only; chunk vectors are kept
+    gen = load_generation(index)
+    assert not gen.manifest["documents"]["rumah-singgah"].get("sentences_pending")
+    real = gen.sentence_vectors[rows]
+    assert real.shape == stand_in.shape and not np.allclose(real, stand_in)
+    first = gen.sentence_offsets[idx[0]]
+    assert np.allclose(real[0], embedder.embed_passages([gen.chunks[idx[0]].sentences[0].text])[0], atol=1e-4)
+    assert first in rows
+    assert complete_documents(index, embedder) is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import threading
 from pathlib import Path
 
 from rag.config import Settings
@@ -131,6 +132,8 @@ class DocumentActions:
         self.settings = settings
         self.live = live
         self.documents = documents
+        self.completion: threading.Thread | None = None
+        """Embeds the sentence vectors of the latest upload in the background, then reloads again."""
 
     def refresh(self) -> None:
         """Reload the committed generation and update the shared document metadata in place."""
@@ -151,12 +154,25 @@ class DocumentActions:
             return "Pilih satu atau beberapa berkas (PDF, DOCX, TXT, MD, HTML) terlebih dahulu."
         embedder = self.live.current.retriever.embedder
         try:
-            results, report = add_documents(self.settings, items, embedder=embedder, show_progress=show_progress)
+            results, report = add_documents(
+                self.settings, items, embedder=embedder, show_progress=show_progress, defer_sentences=True
+            )
         except RagError as err:
             return f"**Gagal** — {esc(str(err))}"
         if report is not None:
-            self.refresh()
+            self.refresh()  # answerable now: dense, BM25 and chunk-level sentence scores
+            self.completion = threading.Thread(target=self._complete, name="complete-upload", daemon=True)
+            self.completion.start()
         return upload_report_markdown(results)
+
+    def _complete(self) -> None:
+        from ingest.manage import complete_documents
+
+        try:
+            if complete_documents(self.settings, embedder=self.live.current.retriever.embedder) is not None:
+                self.refresh()
+        except Exception:  # a thread's edge: the next ingest (or app start) completes them; answers work meanwhile
+            log.exception("sentence vectors of an upload not completed")
 
     def remove(self, source_id: str | None, password: str | None = None) -> str:
         from ingest.manage import remove_document
