@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from rag.config import Settings
+from ui.documents import document_index
 
 log = logging.getLogger("tanya_peksos.app")
 
@@ -64,40 +65,27 @@ JS = """
 """
 
 
-def document_index(retriever) -> dict[str, dict]:
-    """source_id -> metadata (front matter, title, kind, path) from the committed index."""
-    out = {}
-    for sid, d in retriever.generation.manifest.get("documents", {}).items():
-        out[sid] = {**d.get("meta", {}), "title": d.get("title"), "kind": d.get("kind"), "path": d.get("path")}
-    return out
-
-
-def _read_document(meta: dict) -> str:
-    from ingest.load import load_document
-    from rag.errors import RagError
-
-    try:
-        return load_document(Path(meta["path"])).text
-    except (RagError, OSError, KeyError):
-        return "_Teks dokumen tidak dapat dibaca._"
-
-
 def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = None):
     """The full UI; nothing is launched."""
     import gradio as gr
 
     from rag.errors import RagError
+    from rag.live import LiveAnswerer
     from rag.types import Answer
+    from ui.documents import documents_tab, scope_choices, scope_from_choice
     from ui.export import conversation_markdown
     from ui.feedback import FeedbackStore
-    from ui.render import ENGINE_LABELS, answer_markdown, document_markdown, document_meta_markdown, esc, sources_html
+    from ui.render import ENGINE_LABELS, answer_markdown, esc, sources_html
 
+    # One LiveAnswerer per app: adding or removing a document swaps in an Answerer over the new generation.
+    live = answerer if isinstance(answerer, LiveAnswerer) else LiveAnswerer(answerer)
+    answerer = live.current
     documents = documents if documents is not None else document_index(answerer.retriever)
     feedback = FeedbackStore(settings.feedback_path)
     export_dir = Path(tempfile.gettempdir()) / "tanya-peksos-export"
     engines = [(ENGINE_LABELS.get(e, e), e) for e in answerer.engines()]
 
-    def respond(message: str, chat: list, turns: list, engine: str, k: int):
+    def respond(message: str, chat: list, turns: list, engine: str, k: int, scope: str | None = None):
         question = (message or "").strip()
         if not question:
             gr.Warning("Silakan tulis pertanyaan terlebih dahulu.")
@@ -109,7 +97,8 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
         final: Answer | None = None
         partial = ""
         try:
-            for event in answerer.stream(question, history, engine=engine, top_k=int(k)):
+            current = live.current  # one generation for the whole answer, even if a reload happens meanwhile
+            for event in current.stream(question, history, engine=engine, top_k=int(k), scope=scope_from_choice(scope)):
                 if isinstance(event, str):
                     partial += event
                     chat[-1] = {"role": "assistant", "content": esc(partial) + " ▌"}
@@ -169,13 +158,6 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
 
     on_feedback.__annotations__["data"] = gr.LikeData  # resolved type, so Gradio injects the event data
 
-    def show_document(source_id: str):
-        meta = documents.get(source_id)
-        if not meta:
-            return "", ""
-        return document_meta_markdown(meta), document_markdown(_read_document(meta))
-
-    doc_choices = sorted(((m.get("title") or sid, sid) for sid, m in documents.items()), key=lambda x: x[0])
     with gr.Blocks(title="Tanya Peksos", analytics_enabled=False) as demo:
         turns = gr.State([], time_to_live=6 * 3600)
         gr.HTML(
@@ -206,6 +188,7 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
                                 autofocus=True,
                             )
                             send = gr.Button("Kirim", variant="primary", scale=1, elem_id="send")
+                        scope = gr.Dropdown(scope_choices(documents), value="semua", label="Cari di", elem_id="scope")
                         gr.Examples(EXAMPLES, inputs=box, label="Contoh pertanyaan")
                         with gr.Row():
                             new = gr.Button("Percakapan baru", size="sm")
@@ -218,18 +201,13 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
                         gr.Markdown("### Sumber")
                         sources = gr.HTML(sources_html([], documents), elem_id="sources")
             with gr.Tab("Dokumen", id="dokumen"):
-                gr.Markdown("Baca dokumen sumber secara lengkap, dengan judul bagian dan struktur pasalnya.")
-                pick = gr.Dropdown(doc_choices, value=doc_choices[0][1] if doc_choices else None, label="Dokumen")
-                meta_md = gr.Markdown()
-                text_md = gr.Markdown(elem_id="document-text")
+                documents_tab(demo, settings, live, documents, scope)
         outputs = [chatbot, turns, sources, box, download]
-        inputs = [box, chatbot, turns, engine, k]
+        inputs = [box, chatbot, turns, engine, k, scope]
         box.submit(respond, inputs, outputs, concurrency_limit=4, api_name="tanya")
         send.click(respond, inputs, outputs, concurrency_limit=4, api_name=False)
         new.click(new_chat, None, outputs, api_name=False)
         chatbot.like(on_feedback, [turns], [note], api_name=False)
-        pick.change(show_document, [pick], [meta_md, text_md], api_name=False)
-        demo.load(show_document, [pick], [meta_md, text_md], api_name=False)
     return demo
 
 

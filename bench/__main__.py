@@ -1,4 +1,4 @@
-"""python -m bench [ingest search answer app baseline] — print a table, write bench/results/*.json."""
+"""python -m bench [ingest search answer app baseline upload] — print a table, write bench/results/*.json."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import os
 from pathlib import Path
 
-ALL = ("ingest", "search", "answer", "app", "baseline")
+ALL = ("ingest", "search", "answer", "app", "baseline", "upload")
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "tydiqa-id"
 
 
@@ -101,6 +101,17 @@ def main(argv: list[str] | None = None) -> int:
         _row("pencarian kami p50 / LangChain naif p50", f"{o['latency']['p50_ms']}/{n['latency']['p50_ms']}", "ms")
         _row("rasio latensi kami / naif", r["latency_ratio_ours_to_naive_p50"], "x")
         _row("MRR@10 kami / naif (split test)", f"{o['quality']['mrr@10']}/{n['quality']['mrr@10']}", "")
+    if "upload" in args.which:
+        from bench import upload
+
+        r = upload.run(settings, repeats=args.repeats)
+        save("upload", r)
+        _row(
+            f"unggah sampai bisa ditanya, {r['source']} (±{r['pages_estimate']} hlm) median",
+            r["upload_to_answerable_median_s"],
+            "s",
+            "<= 10",
+        )
     from bench.common import results_dir
 
     print(f"hasil: {results_dir().resolve()}")

@@ -54,10 +54,18 @@ class IngestReport:
     rebuilt: bool = False
     lexical_rebuilt: bool = False
     """Only the BM25 side was rebuilt (tokenisation changed); vectors were kept."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage (load, chunk, embed_chunks, embed_sentences, chroma, write, prune)."""
+    completed: list[str] = field(default_factory=list)
+    """Documents whose deferred sentence vectors were embedded in this run."""
+    deferred: list[str] = field(default_factory=list)
+    """Documents committed with stand-in sentence vectors (see run_ingest's defer_sentences)."""
 
     @property
     def nothing_changed(self) -> bool:
-        return not (self.added or self.changed or self.removed or self.rebuilt or self.lexical_rebuilt)
+        return not (
+            self.added or self.changed or self.removed or self.rebuilt or self.lexical_rebuilt or self.completed
+        )
 
 
 class NothingToIngest(RagError):
@@ -126,13 +134,56 @@ def _embed(embedder: Embedder, texts: list[str], batch: int, bar) -> np.ndarray:
     return np.vstack(out) if out else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
+def load_sources(settings: Settings) -> tuple[list[tuple[Document, str]], list[Skipped]]:
+    """Documents of corpus_dir, then those uploaded to uploads_dir; an upload with the id or the content
+    of a document already loaded is skipped with a reason."""
+    docs, skipped = load_documents(settings.corpus_dir)
+    uploads = settings.uploads_dir
+    if not uploads.is_dir() or uploads.resolve() == settings.corpus_dir.resolve():
+        return docs, skipped
+    more, more_skipped = load_documents(uploads)
+    skipped += more_skipped
+    ids = {doc.source_id: doc.source_id for doc, _ in docs}
+    ids.update({digest: doc.source_id for doc, digest in docs})
+    for doc, digest in more:
+        twin = ids.get(doc.source_id) or ids.get(digest)
+        if twin:
+            reason = f"{Path(doc.path).name}: isi atau id sama dengan dokumen '{twin}' yang sudah dimuat; dilewati"
+            log.warning("skipped %s: %s", doc.path, reason)
+            skipped.append(Skipped(doc.path, reason))
+            continue
+        ids[doc.source_id] = ids[digest] = doc.source_id
+        docs.append((doc, digest))
+    return docs, skipped
+
+
+def is_upload(settings: Settings, path: str | Path) -> bool:
+    """True for a file stored in uploads_dir (removable from the app and `python -m ingest remove`)."""
+    try:
+        return Path(path).resolve().is_relative_to(settings.uploads_dir.resolve())
+    except (OSError, ValueError):
+        return False
+
+
 def run_ingest(
-    settings: Settings, rebuild: bool = False, show_progress: bool = True, embedder: Embedder | None = None
+    settings: Settings,
+    rebuild: bool = False,
+    show_progress: bool = True,
+    embedder: Embedder | None = None,
+    defer_sentences: bool = False,
 ) -> IngestReport:
+    """Bring the index up to date with corpus_dir and uploads_dir, committing one new generation.
+
+    `defer_sentences`: new or changed documents get their chunk's vector as a stand-in for each sentence
+    vector (dense, BM25 and a coarse sentence signal work at once, for about half the embedding time); the
+    manifest marks them, and the next run without the flag embeds their real sentence vectors only.
+    """
     t0 = time.perf_counter()
     report = IngestReport(rebuilt=rebuild)
-    loaded, report.skipped = load_documents(settings.corpus_dir)
+    loaded, report.skipped = load_sources(settings)
     docs = [(clean_document(doc), digest) for doc, digest in loaded]
+    tick = _Ticker(report.timings)
+    tick("load")
     if not docs:
         raise NothingToIngest(f"Tidak ada dokumen yang bisa dimasukkan dari {settings.corpus_dir}.")
     index_dir = settings.index_dir
@@ -156,6 +207,8 @@ def run_ingest(
     prune_pending = (index_dir / PRUNE_MARK).exists()
     lexical_stale = old is not None and old.manifest["config"] != index_config(settings)
     report.lexical_rebuilt = lexical_stale
+    pending = {sid for sid in report.unchanged if old_docs[sid].get("sentences_pending")}
+    report.completed = [] if defer_sentences else sorted(pending)
 
     if old is not None and not settings.chroma_host and not (index_dir / "chroma" / "chroma.sqlite3").exists():
         old, report.rebuilt = None, True  # the vector store vanished: its chunks must be embedded again
@@ -180,8 +233,9 @@ def run_ingest(
             todo.append((doc, chunk_document(doc, settings.chunk_min_words, settings.chunk_max_words)))
     n_texts = sum(len(chunks) + sum(len(c.sentences) for c in chunks) for _, chunks in todo)
     report.embedded_texts = n_texts
+    tick("chunk")
 
-    embedder = embedder or (make_embedder(settings) if todo else None)
+    embedder = embedder or (make_embedder(settings) if todo or report.completed else None)
     dim = embedder.dim if embedder else int(old.manifest["dim"])
     meta = {"embed_model": expected_model_id(settings), "embed_backend": settings.embed_backend, "dim": dim}
     collection = get_collection(client, collection_name, meta, create=True)
@@ -194,10 +248,20 @@ def run_ingest(
     fresh: dict[str, tuple[list[Chunk], np.ndarray]] = {}
     try:
         for doc, chunks in todo:
+            tick()
             chunk_vecs = _embed(embedder, [c.embed_text for c in chunks], settings.embed_batch, bar)
-            sent_vecs = _embed(
-                embedder, [sentence_embed_text(c, s) for c in chunks for s in c.sentences], settings.embed_batch, bar
-            )
+            tick("embed_chunks")
+            if defer_sentences:
+                sent_vecs = np.repeat(chunk_vecs, [len(c.sentences) for c in chunks], axis=0)
+                report.deferred.append(doc.source_id)
+            else:
+                sent_vecs = _embed(
+                    embedder,
+                    [sentence_embed_text(c, s) for c in chunks for s in c.sentences],
+                    settings.embed_batch,
+                    bar,
+                )
+            tick("embed_sentences")
             if chunks:
                 collection.upsert(
                     ids=[c.chunk_id for c in chunks],
@@ -206,6 +270,7 @@ def run_ingest(
                     metadatas=[
                         {
                             "source_id": c.source_id,
+                            "kind": doc.kind,
                             "title": c.title,
                             "locator": c.locator,
                             "start": c.start,
@@ -215,6 +280,7 @@ def run_ingest(
                     ],
                 )
             fresh[doc.source_id] = (chunks, sent_vecs)
+            tick("chroma")
     finally:
         if bar is not None:
             bar.close()
@@ -236,6 +302,12 @@ def run_ingest(
                 for r in range(old.sentence_offsets[i], old.sentence_offsets[i] + len(old.chunks[i].sentences))
             ]
             vecs = old.sentence_vectors[rows]
+            if sid in report.completed:  # stand-ins from a deferred run: embed the real sentence vectors now
+                tick()
+                texts = [sentence_embed_text(c, s) for c in chunks for s in c.sentences]
+                vecs = _embed(embedder, texts, settings.embed_batch, None)
+                report.embedded_texts += len(texts)
+                tick("embed_sentences")
         all_chunks += chunks
         vec_parts.append(vecs.reshape(-1, dim))
         documents[sid] = {
@@ -243,20 +315,39 @@ def run_ingest(
             "path": doc.path,
             "title": doc.title,
             "kind": doc.kind,
+            "upload": is_upload(settings, doc.path),
             "meta": _json_safe(doc.meta),
             "chunks": len(chunks),
         }
+        if defer_sentences and (sid in fresh or sid in pending):
+            documents[sid]["sentences_pending"] = True
     sentence_vectors = np.vstack(vec_parts).astype(np.float32)
 
+    tick()
     write_generation(settings, gen, collection_name, all_chunks, sentence_vectors, documents, dim)
+    tick("write")
     _prune(client, collection, {c.chunk_id for c in all_chunks}, settings.collection, collection_name)
     (index_dir / PRUNE_MARK).unlink(missing_ok=True)
+    tick("prune")
 
     report.documents = len(docs)
     report.chunks = len(all_chunks)
     report.sentences = int(sentence_vectors.shape[0])
     report.seconds = time.perf_counter() - t0
     return report
+
+
+class _Ticker:
+    """Adds the seconds since the last tick to a named stage (a tick without a name only restarts)."""
+
+    def __init__(self, into: dict[str, float]):
+        self.into, self.last = into, time.perf_counter()
+
+    def __call__(self, stage: str | None = None) -> None:
+        now = time.perf_counter()
+        if stage:
+            self.into[stage] = self.into.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def write_generation(

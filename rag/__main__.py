@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-k", type=int, dest="top_k", help="jumlah hasil (bawaan 5)")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     s.add_argument("--index", type=Path, dest="index_dir")
+    _scope_options(s)
     a = sub.add_parser("ask", help="jawab pertanyaan dengan kutipan sumber")
     a.add_argument("question")
     a.add_argument("--engine", default=None, help="extractive (bawaan), openai, atau ollama")
@@ -26,7 +27,37 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="keluaran JSON")
     a.add_argument("-k", type=int, dest="top_k")
     a.add_argument("--index", type=Path, dest="index_dir")
+    _scope_options(a)
     return p
+
+
+def _scope_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        dest="sources",
+        metavar="ID",
+        help="hanya dari dokumen ini (boleh diulang)",
+    )
+    p.add_argument("--kind", choices=["law", "article"], help="hanya peraturan (law) atau artikel (article)")
+
+
+def _scope(args):
+    from rag.types import Scope
+
+    return Scope(tuple(args.sources), args.kind)
+
+
+def _unknown_sources(args, retriever) -> bool:
+    """Print an error for --source ids the index does not hold."""
+    docs = retriever.generation.manifest.get("documents", {})
+    unknown = [sid for sid in args.sources if sid not in docs]
+    if unknown:
+        print(
+            f"Gagal: tidak ada dokumen dengan id {', '.join(unknown)} (lihat `python -m ingest list`).", file=sys.stderr
+        )
+    return bool(unknown)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         return _ask(args, settings)
     try:
-        results = Retriever(settings).search(args.query, settings.top_k)
+        retriever = Retriever(settings)
+        if _unknown_sources(args, retriever):
+            return 1
+        results = retriever.search(args.query, settings.top_k, _scope(args))
     except RagError as err:
         print(f"Gagal: {err}", file=sys.stderr)
         return 1
@@ -62,11 +96,13 @@ def _ask(args, settings: Settings) -> int:
     engine = args.engine or settings.llm_backend or "extractive"
     try:
         answerer = Answerer(settings, Retriever(settings))
+        if _unknown_sources(args, answerer.retriever):
+            return 1
         if args.json:
-            ans = answerer.answer(args.question, args.history, engine=engine)
+            ans = answerer.answer(args.question, args.history, engine=engine, scope=_scope(args))
         else:
             ans = None
-            for event in answerer.stream(args.question, args.history, engine=engine):
+            for event in answerer.stream(args.question, args.history, engine=engine, scope=_scope(args)):
                 if isinstance(event, str):
                     print(event, end="", flush=True)
                 else:

@@ -26,7 +26,7 @@ from rag.llm import ENGINES, complete, make_chat_model, stream_chat
 from rag.prompts import NOT_FOUND, format_history, format_passages, render_prompt
 from rag.query import parse_query, strip_references
 from rag.text import content_terms, normalize_whitespace
-from rag.types import Answer, Citation, SearchResult
+from rag.types import Answer, Citation, Scope, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,11 @@ class Answerer:
         self.retriever = retriever
         self._chat_models = dict(chat_models or {})
 
+    @property
+    def chat_models(self) -> dict:
+        """Chat models opened so far by engine name (handed on when the index is reloaded)."""
+        return self._chat_models
+
     def engines(self) -> list[str]:
         """Engines this installation can offer: extractive always, LLMs when configured."""
         out = ["extractive"]
@@ -67,19 +72,29 @@ class Answerer:
     # ------------------------------------------------------------------ public API
 
     def answer(
-        self, question: str, history: list[str] | None = None, engine: str | None = None, top_k: int | None = None
+        self,
+        question: str,
+        history: list[str] | None = None,
+        engine: str | None = None,
+        top_k: int | None = None,
+        scope: Scope | None = None,
     ) -> Answer:
         final = None
-        for event in self.stream(question, history, engine, top_k):
+        for event in self.stream(question, history, engine, top_k, scope):
             if isinstance(event, Answer):
                 final = event
         assert final is not None
         return final
 
     def stream(
-        self, question: str, history: list[str] | None = None, engine: str | None = None, top_k: int | None = None
+        self,
+        question: str,
+        history: list[str] | None = None,
+        engine: str | None = None,
+        top_k: int | None = None,
+        scope: Scope | None = None,
     ) -> Iterator:
-        """Yield text deltas (str) while composing, then the final Answer."""
+        """Yield text deltas (str) while composing, then the final Answer (citing only `scope`'s documents)."""
         engine = engine or "extractive"
         history = [h for h in (history or []) if h and h.strip()]
         q, notice = clean_question(question)
@@ -94,7 +109,7 @@ class Answerer:
             return
         t0 = time.perf_counter()
         search_query = self._condense(q, history, engine)
-        results, sig = self.retriever.search_with_signals(search_query, top_k or self.settings.top_k)
+        results, sig = self.retriever.search_with_signals(search_query, top_k or self.settings.top_k, scope)
         t1 = time.perf_counter()
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)

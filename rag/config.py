@@ -19,6 +19,10 @@ class Settings:
     """Where the persisted index lives: Chroma, BM25, sentence vectors and the manifest."""
     feedback_path: Path = Path("data/feedback.jsonl")
     """Durable store of user feedback on answers."""
+    uploads_dir: Path = Path("data/uploads")
+    """Documents added from the browser or `python -m ingest add`; ingested together with corpus_dir."""
+    max_upload_bytes: int = 5 * 1024 * 1024
+    """Largest file an upload accepts (ingest.load.MAX_BYTES caps every file the loader reads as well)."""
 
     # --- vector store
     collection: str = "tanya_peksos"
@@ -99,6 +103,9 @@ class Settings:
     """Address the app binds to."""
     port: int = 7860
     """Port the app listens on."""
+    admin_password: str = field(default="", repr=False)
+    """Password for adding and removing documents when the app listens on a non-loopback address
+    (on 127.0.0.1/localhost these are open; elsewhere, without a password, they are disabled)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

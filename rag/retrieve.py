@@ -28,7 +28,7 @@ from rag.query import ParsedQuery, definition_pattern, locator_matches, parse_qu
 from rag.spelling import Speller
 from rag.store import Generation, chroma_client, get_collection, load_generation
 from rag.text import content_terms, fold, is_function_word, lexical_terms, stem, stopwords, tokenize
-from rag.types import SearchResult
+from rag.types import Scope, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ class Signals:
     """Content terms of the (standardised) question, for coverage."""
     repairs: dict[str, str] = field(default_factory=dict)
     """Misspelled words of the query and the corpus words searched instead."""
+    allowed: np.ndarray | None = None
+    """In-scope chunks (boolean mask over the generation's chunks); None when every chunk is."""
 
 
 class Retriever:
@@ -99,6 +101,7 @@ class Retriever:
         self.catalogue = Catalogue.from_manifest(manifest, self.generation.chunks)
         """The regulations this index holds (built at ingest; rag.catalogue)."""
         regs = self.catalogue.by_id
+        self._scopes: dict[Scope, tuple[np.ndarray, list[str]]] = {}
         self._law_chunks = [i for i, c in enumerate(self.generation.chunks) if c.source_id in regs]
         self._is_definition_list = [
             c.source_id in regs and c.locator.startswith(f"{regs[c.source_id].short} Pasal 1 ")
@@ -143,15 +146,32 @@ class Retriever:
     def chunks(self):
         return self.generation.chunks
 
-    def dense(self, query_vec: np.ndarray, n: int) -> list[tuple[int, float]]:
+    def scope_mask(self, scope: Scope | None) -> tuple[np.ndarray, list[str]] | None:
+        """In-scope chunks as a boolean mask, and the in-scope document ids; None for "everything"."""
+        if scope is None or scope.is_all:
+            return None
+        if scope not in self._scopes:
+            docs = self.generation.manifest.get("documents", {})
+            ids = sorted(sid for sid, d in docs.items() if scope.admits(sid, d.get("kind")))
+            keep = set(ids)
+            mask = np.fromiter((c.source_id in keep for c in self.chunks), dtype=bool, count=len(self.chunks))
+            self._scopes[scope] = (mask, ids)
+        return self._scopes[scope]
+
+    def dense(self, query_vec: np.ndarray, n: int, source_ids: list[str] | None = None) -> list[tuple[int, float]]:
+        """Nearest chunks by cosine; with `source_ids`, Chroma searches only those documents' chunks."""
         by_id = self.generation.by_id
+        if source_ids is not None and not source_ids:
+            return []
         # The collection may hold chunks of an uncommitted build; ask for enough to skip them.
         try:
             extra = max(0, self.collection.count() - len(by_id))
+            where = {"source_id": {"$in": list(source_ids)}} if source_ids is not None else None
             res = self.collection.query(
                 query_embeddings=[query_vec.tolist()],
                 n_results=min(n + extra, len(by_id) + extra),
                 include=["distances"],
+                where=where,
             )
         except Exception as err:  # server gone, store damaged: the caller shows an Indonesian message
             log.warning("dense search failed: %s: %s", err.__class__.__name__, err)
@@ -171,11 +191,15 @@ class Retriever:
         best[self._no_sentences] = -1.0
         return best
 
-    def by_sentence(self, sims: np.ndarray | None, n: int) -> list[tuple[int, float]]:
+    def by_sentence(
+        self, sims: np.ndarray | None, n: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         """Chunks ranked by their best-matching sentence: precise facts inside long passages."""
         if sims is None:
             return []
         best = self._best_sentence(sims)
+        if allowed is not None:
+            best[~allowed] = -1.0
         top = np.argsort(-best)[:n]
         return [(int(i), float(best[i])) for i in top if best[i] > -1.0]
 
@@ -228,12 +252,14 @@ class Retriever:
                 best[chunk_idx] = max(best.get(chunk_idx, -1.0), sim)
         return sorted(best.items(), key=lambda kv: -kv[1])
 
-    def lexical(self, text: str, n: int) -> list[tuple[int, float]]:
+    def lexical(self, text: str, n: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         stop = stopwords()
         terms = [t for t in lexical_terms(text) if t not in stop and t.lstrip("~") not in stop]
         if not terms:
             return []
         scores = self.generation.bm25.get_scores(terms)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
         if len(scores) > n:  # partial selection: O(N) instead of sorting every passage
             part = np.argpartition(-scores, n)[:n]
             top = part[np.argsort(-scores[part])]
@@ -290,30 +316,38 @@ class Retriever:
                 bonus[i] = bonus.get(i, 0.0) + s.law_prior * unit
         return bonus
 
-    def signals(self, query: str) -> Signals:
-        """Everything fusion needs, computed once: handy for tuning weights without re-querying."""
+    def signals(self, query: str, scope: Scope | None = None) -> Signals:
+        """Everything fusion needs, computed once: handy for tuning weights without re-querying.
+
+        With a `scope`, every signal draws only from in-scope chunks (Chroma filters by document id).
+        """
         s = self.settings
         t = Timings()
         query, repairs = self.speller.correct(query)
         parsed = parse_query(query, self.catalogue)
+        scoped = self.scope_mask(scope)
+        allowed, in_scope_ids = scoped if scoped is not None else (None, None)
         t0 = time.perf_counter()
         qvec = self.embedder.embed_query(parsed.dense_text)
         t1 = time.perf_counter()
-        dense = self.dense(qvec, s.search_depth)
+        dense = self.dense(qvec, s.search_depth, in_scope_ids)
         t2 = time.perf_counter()
-        lexical = self.lexical(parsed.lexical_text, s.search_depth)
+        lexical = self.lexical(parsed.lexical_text, s.search_depth, allowed)
         t3 = time.perf_counter()
         gen = self.generation
         sims = gen.sentence_vectors @ qvec if gen.sentence_vectors.shape[0] else None
-        sentence = self.by_sentence(sims, s.search_depth)
+        sentence = self.by_sentence(sims, s.search_depth, allowed)
         definition = self.definitions(parsed, sims)
         action = self.actions(parsed, sims, lexical) if s.action_weight > 0 else []
+        if allowed is not None:
+            definition = [(i, v) for i, v in definition if allowed[i]]
+            action = [(i, v) for i, v in action if allowed[i]]
         t4 = time.perf_counter()
         t.embed_ms, t.dense_ms, t.lexical_ms = (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3
         t.extra["sentence_ms"] = (t4 - t3) * 1e3
         self.last_timings = t
         q_terms = content_terms(parsed.lexical_text)
-        return Signals(parsed, qvec, dense, lexical, sentence, definition, action, q_terms, repairs)
+        return Signals(parsed, qvec, dense, lexical, sentence, definition, action, q_terms, repairs, allowed)
 
     def fuse(self, sig: Signals, settings: Settings | None = None) -> list[tuple[int, float]]:
         """Weighted reciprocal rank fusion plus law-reference bonuses, best first."""
@@ -347,12 +381,14 @@ class Retriever:
                 if self._is_definition_list[idx]:
                     fused[idx] *= 1.0 - s.definitions_penalty
         for idx, b in self._law_bonus(sig.parsed, s).items():
+            if sig.allowed is not None and not sig.allowed[idx]:
+                continue  # out of scope: a named Pasal of another document is not a candidate
             if b >= 1.0 or idx in fused:
                 fused[idx] = fused.get(idx, 0.0) + b
         return sorted(fused.items(), key=lambda kv: -kv[1])
 
-    def search(self, query: str, k: int | None = None) -> list[SearchResult]:
-        return self.search_with_signals(query, k)[0]
+    def search(self, query: str, k: int | None = None, scope: Scope | None = None) -> list[SearchResult]:
+        return self.search_with_signals(query, k, scope)[0]
 
     def unknown_terms(self, text: str) -> list[str]:
         """Content words of `text` (stemmed) that occur in no passage of the index."""
@@ -371,9 +407,11 @@ class Retriever:
     def sentence_vector(self, chunk_idx: int, j: int) -> np.ndarray:
         return self.generation.sentence_vectors[self.generation.sentence_offsets[chunk_idx] + j]
 
-    def search_with_signals(self, query: str, k: int | None = None) -> tuple[list[SearchResult], Signals]:
+    def search_with_signals(
+        self, query: str, k: int | None = None, scope: Scope | None = None
+    ) -> tuple[list[SearchResult], Signals]:
         k = k or self.settings.top_k
-        sig = self.signals(query)
+        sig = self.signals(query, scope)
         t0 = time.perf_counter()
         order = self.fuse(sig)[:k]
         dense_s = dict(sig.dense)

@@ -100,3 +100,25 @@ class Answer:
     search_query: str = ""
     """The question as used for retrieval (after follow-up rewriting)."""
     timings: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which documents a search may draw from: all of them (the default), some ids, and/or one kind.
+
+    Applied inside retrieval (every signal only sees in-scope chunks), so an answer cites only them.
+    """
+
+    source_ids: tuple[str, ...] = ()
+    """Only these documents (empty: no restriction by id)."""
+    kind: str | None = None
+    """Only documents of this kind: "law" or "article" (None: any kind)."""
+
+    @property
+    def is_all(self) -> bool:
+        return not self.source_ids and not self.kind
+
+    def admits(self, source_id: str, kind: str | None) -> bool:
+        if self.source_ids and source_id not in self.source_ids:
+            return False
+        return not self.kind or kind == self.kind

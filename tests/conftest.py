@@ -85,6 +85,7 @@ def embedder():
 def make_settings(tmp: Path, corpus: Path, **kw):
     from rag.config import Settings
 
+    kw.setdefault("uploads_dir", tmp / "uploads")  # never the developer's data/uploads
     return Settings(corpus_dir=corpus, index_dir=tmp / "index", **kw)
 
 

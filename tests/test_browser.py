@@ -176,3 +176,116 @@ def test_a_who_question_shows_the_one_list_item_with_its_introduction(served_app
     marks = " ".join(m.text for m in active[0].find_elements(By.TAG_NAME, "mark"))
     assert "menerbitkan, memperpanjang" in marks
     browser.save_screenshot(str(ARTIFACTS / "07-siapa-yang.png"))
+
+
+UPLOAD_LAW = """---
+title: Peraturan Contoh tentang Rumah Singgah
+kind: law
+---
+
+## BAB I KETENTUAN UMUM
+
+#### Pasal 1
+
+Rumah Singgah adalah tempat perlindungan sementara bagi anak jalanan.
+
+## BAB II KEWAJIBAN
+
+#### Pasal 7
+
+(1) Rumah Singgah wajib menyediakan makanan bergizi dan tempat tidur yang layak bagi anak jalanan.
+
+(2) Rumah Singgah wajib mencatat setiap anak jalanan yang dilayani.
+"""
+
+
+@pytest.fixture(scope="module")
+def upload_app(full_index, embedder, tmp_path_factory):
+    """The app over a private copy of the full index (uploads must not change the shared one)."""
+    import dataclasses
+
+    from rag.retrieve import Retriever
+
+    tmp = tmp_path_factory.mktemp("upload-app")
+    shutil.copytree(full_index.index_dir, tmp / "index")
+    settings = dataclasses.replace(
+        full_index,
+        index_dir=tmp / "index",
+        uploads_dir=tmp / "uploads",
+        port=free_port(),
+        feedback_path=tmp / "feedback.jsonl",
+    )
+    demo = build_app(settings, Answerer(settings, Retriever(settings, embedder)))
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(prevent_thread_lock=True, quiet=True, **launch_kwargs(settings))
+    yield f"http://127.0.0.1:{settings.port}/", settings, tmp
+    demo.close()
+
+
+def _tab(browser, name: str):
+    from selenium.webdriver.common.by import By
+
+    tab = _wait(lambda: [b for b in browser.find_elements(By.CSS_SELECTOR, "button[role='tab']") if b.text == name])
+    tab[0].click()
+
+
+def test_upload_ask_remove_in_the_browser(upload_app, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    url, settings, tmp = upload_app
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    law = tmp / "Peraturan Rumah Singgah.md"
+    law.write_text(UPLOAD_LAW, encoding="utf-8")
+    question = "Apa kewajiban rumah singgah bagi anak jalanan?"
+
+    browser.get(url)
+    _tab(browser, "Dokumen")
+    page = _wait(lambda: browser.find_element(By.TAG_NAME, "body").text)
+    for label in ("Dokumen di indeks", "Tambah dokumen", "Hapus dokumen unggahan", "Baca dokumen"):
+        assert label in page, label
+    browser.find_element(By.CSS_SELECTOR, "#upload-files input[type='file']").send_keys(str(law))
+    _wait(lambda: "Peraturan Rumah Singgah.md" in browser.find_element(By.ID, "upload-files").text)
+    browser.find_element(By.ID, "upload-button").click()
+    result = _wait(lambda: "Berhasil" in (t := browser.find_element(By.ID, "upload-result").text) and t, timeout=120)
+    assert "Peraturan Contoh tentang Rumah Singgah" in result and "Peraturan" in result and "Pasal 7" in result
+    assert "Peraturan Contoh tentang Rumah Singgah" in browser.find_element(By.ID, "doc-table").text
+    assert (settings.uploads_dir / "peraturan-rumah-singgah.md").is_file()
+    browser.execute_script("window.scrollTo(0, 0)")
+    browser.save_screenshot(str(ARTIFACTS / "08-dokumen-daftar.png"))
+    browser.execute_script("document.getElementById('upload-result').scrollIntoView({block: 'end'})")
+    browser.save_screenshot(str(ARTIFACTS / "08-dokumen-unggah.png"))
+
+    _tab(browser, "Tanya")
+    _ask(browser, question, 1)
+    answer = browser.find_elements(By.CSS_SELECTOR, "#chat .message-row")[-1].text
+    assert "menyediakan makanan bergizi" in answer
+    sources = browser.find_element(By.ID, "sources").text
+    assert "Peraturan Contoh tentang Rumah Singgah" in sources and "Pasal 7" in sources
+    browser.save_screenshot(str(ARTIFACTS / "09-jawaban-dari-unggahan.png"))
+
+    _tab(browser, "Dokumen")
+    pick = browser.find_element(By.CSS_SELECTOR, "#remove-pick input")
+    pick.click()
+    pick.send_keys("Rumah Singgah")
+    option = _wait(
+        lambda: [
+            o
+            for o in browser.find_elements(By.CSS_SELECTOR, "#remove-pick [role='option']")
+            if "Rumah Singgah" in o.text
+        ]
+    )
+    option[0].click()
+    pick.send_keys(Keys.ESCAPE)
+    browser.find_element(By.ID, "remove-button").click()
+    removed = _wait(lambda: "dihapus" in (t := browser.find_element(By.ID, "remove-result").text) and t, timeout=60)
+    assert "Peraturan Contoh tentang Rumah Singgah" in removed
+    assert "Rumah Singgah" not in browser.find_element(By.ID, "doc-table").text
+    assert not list(settings.uploads_dir.iterdir())
+
+    _tab(browser, "Tanya")
+    _ask(browser, question, 2)
+    answer = browser.find_elements(By.CSS_SELECTOR, "#chat .message-row")[-1].text
+    assert "menyediakan makanan bergizi" not in answer
+    latest = browser.find_element(By.CSS_SELECTOR, "#sources details.turn[open]").text
+    assert "Peraturan Contoh tentang Rumah Singgah" not in latest
