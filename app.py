@@ -161,8 +161,8 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
     with gr.Blocks(title="Tanya Peksos", analytics_enabled=False) as demo:
         turns = gr.State([], time_to_live=6 * 3600)
         gr.HTML(
-            "<div id='header'><h1>Tanya Peksos</h1><p>Tanya jawab tentang pekerjaan sosial dari lima artikel, "
-            "UU No. 14/2019 tentang Pekerja Sosial, dan UU No. 11/2009 tentang Kesejahteraan Sosial. "
+            "<div id='header'><h1>Tanya Peksos</h1><p>Tanya jawab tentang pekerjaan sosial dari peraturan dan "
+            "artikel yang tersedia (daftarnya di panel Sumber dan tab Dokumen). "
             "Setiap jawaban menunjuk bagian sumbernya: klik nomor [n] untuk memeriksanya.</p></div>"
         )
         with gr.Tabs():
