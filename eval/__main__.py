@@ -39,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("probes", help="gerbang abstain pada pertanyaan gaya mahasiswa dan jebakan dekat topik")
     pr.add_argument("--json", action="store_true")
     sub.add_parser("calibrate", help="kalibrasi sinyal relevansi pada split dev (menulis rag/resources)")
+    ext = sub.add_parser("answers-external", help="jawaban pada TyDiQA-id dev dan IDK-MRC valid (indeks sendiri)")
+    ext.add_argument("--json", action="store_true")
+    ext.add_argument(
+        "--only", choices=["tydiqa-dev", "idk-mrc-valid", "tydiqa-dev-vs-project", "project-dev"], action="append"
+    )
+    ext.add_argument("--sweep", action="store_true", help="tabel ambang model untuk setiap varian gerbang")
+    sub.add_parser("train-answer-model", help="latih ulang model jawaban dari ../shared/data (rag/resources)")
     t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
     t.add_argument("--json", action="store_true")
     return p
@@ -159,6 +166,32 @@ def cmd_calibrate(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_answers_external(args, settings: Settings) -> int:
+    from eval.external import run_external, sweep_table
+
+    only = set(args.only or ["tydiqa-dev", "idk-mrc-valid", "tydiqa-dev-vs-project", "project-dev"])
+    project = _retriever(settings) if only & {"tydiqa-dev-vs-project", "project-dev"} else None
+    result = run_external(settings, project, show_progress=not args.json, only=only)
+    rows = {k[: -len(" rows")]: result.pop(k) for k in list(result) if k.endswith(" rows")}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    for name, m in result.items():
+        print(f"{name}: " + " ".join(f"{k}={v}" for k, v in m.items()))
+    if args.sweep:
+        print(sweep_table(rows))
+    return 0
+
+
+def cmd_train_answer_model(args, settings: Settings) -> int:
+    from eval.train_answer_model import train, write
+
+    spec = train()
+    print(json.dumps(spec["metrics"], indent=1))
+    print(f"-> {write(spec)}")
+    return 0
+
+
 def cmd_tune(args, settings: Settings) -> int:
     from eval.tune import tune
 
@@ -181,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         "answers": cmd_answers,
         "calibrate": cmd_calibrate,
         "probes": cmd_probes,
+        "answers-external": cmd_answers_external,
+        "train-answer-model": cmd_train_answer_model,
     }
     return commands[args.command](args, settings)
 

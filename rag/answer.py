@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from rag import extractive
 from rag.abstain import action_check, answer_type_checks, question_checks, relation_check, sanction_check
+from rag.answer_gate import assess, rescore
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
@@ -91,7 +92,9 @@ class Answerer:
         t1 = time.perf_counter()
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
-        reason = self._gate(q, parsed, q_terms, cands, results)
+        assessment = assess(self.settings, self.retriever, search_query, results)
+        rescore(cands, assessment, self.settings.answer_model_weight)
+        reason = self._gate(q, parsed, q_terms, cands, results, assessment)
         if sig.repairs:  # tell the reader what was searched instead of the misspelled words
             fixed = ", ".join(f"{typo} → {word}" for typo, word in sig.repairs.items())
             notice = " ".join(filter(None, [notice, f"Ejaan disesuaikan untuk pencarian: {fixed}."]))
@@ -130,8 +133,11 @@ class Answerer:
                 pass  # the rule-based rewrite below still works
         return condense_question(q, history)
 
-    def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult]) -> str | None:
+    def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult], model=None) -> str | None:
         """None to answer, or the reason to abstain."""
+        model_says = None if model is None or model.answers else f"model: P(jawab) {model.p_answer:.2f}"
+        if model is not None and self.settings.answer_rules == "none":
+            return model_says
         std = re.sub(r"\(.*?\)", " ", parse_query(self.retriever.speller.correct(q)[0]).dense_text)
         ev = question_checks(parsed, self.retriever.unknown_terms(std))
         if not ev.answer:
@@ -157,6 +163,8 @@ class Answerer:
             return ev.reason
         if parsed.law_refs and any(r.score >= 1.0 for r in results):
             return None  # the question points at a Pasal we hold: answer with it
+        if model is not None and (model_says or self.settings.answer_rules == "checks"):
+            return model_says
         top_cover = max(covers)
         top_sim = max(c.sim for c in best)
         s = self.settings

@@ -78,6 +78,16 @@ class Settings:
     """...or is at least this similar (cosine) to the question. Both set on eval dev data."""
     max_answer_sentences: int = 4
     """Sentences the extractive engine picks (list items introduced by a picked sentence come along)."""
+    answer_model: bool = False
+    """Use the learned answer model (rag/answer_model.py): it scores candidate sentences and decides,
+    with the checks kept by answer_rules, whether to abstain."""
+    answer_threshold: float | None = None
+    """Abstain when P(the sources answer) is below this; None: the threshold stored with the model."""
+    answer_model_weight: float = 0.3
+    """Weight of the model's sentence probability added to each candidate sentence's score."""
+    answer_rules: str = "all"
+    """With the model on, which hand-written gate checks still apply: `all`, `checks` (all but the
+    coverage/similarity floor, which the model replaces) or `none`."""
 
     # --- LLM (optional)
     llm_backend: str | None = None
@@ -117,6 +127,8 @@ class Settings:
 def _coerce(type_name: str, raw: str):
     if "Path" in type_name:
         return Path(raw)
+    if type_name.startswith("bool"):
+        return raw.strip().lower() in ("1", "true", "yes", "on", "ya")
     if type_name.startswith("int"):
         return int(raw)
     if type_name.startswith("float"):

@@ -1,0 +1,119 @@
+"""The answer model's frame, features and plumbing, on made-up text and a fake embedder (seconds, no e5)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from rag.answer_model import SENTENCE_FEATURES, TreeEnsemble, load_model, passage_sentence_features
+from rag.frame import answer_type, names_in, parse_frame
+from tests.fake_embed import FakeEmbedder
+
+F = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
+
+
+def flat(term: str) -> float:
+    return 0.5
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Kapan Museum Sonobudoyo dibuka?", "date"),
+        ("Tahun berapa jembatan itu selesai dibangun?", "date"),
+        ("Berapa jumlah penduduk Kota Lama?", "number"),
+        ("Siapakah penemu mesin cetak?", "person"),
+        ("Di manakah letak Danau Biru?", "place"),
+        ("Apa yang dimaksud dengan fotosintesis?", "definition"),
+        ("Mengapa langit berwarna biru?", "reason"),
+        ("Bagaimana cara membuat tempe?", "other"),
+    ],
+)
+def test_answer_type_table(question, kind):
+    assert answer_type(question) == kind
+
+
+def test_names_skip_the_capitalised_first_word():
+    assert names_in("Siapa pendiri Kota Lama?") == ["kota", "lama"]
+    assert parse_frame("Di mana Budi Santoso lahir?").names == ("budi", "santoso")
+
+
+def test_coverage_and_missing_words_follow_the_sentence():
+    frame = parse_frame("Kapan Budi Santoso menanam pohon mangga?")
+    sents = ["Budi Santoso menanam pohon mangga pada 12 Mei 1990.", "Ia tinggal di desa yang sejuk."]
+    x = passage_sentence_features(frame, flat, sents)
+    assert x.shape == (2, len(SENTENCE_FEATURES))
+    assert x[0, F["s_cov"]] == pytest.approx(1.0)
+    assert x[1, F["s_cov"]] == pytest.approx(0.0)
+    assert x[0, F["type_fit"]] == 1.0 and x[1, F["type_fit"]] == 0.0
+    assert x[0, F["p_miss_max"]] == 0.0 and x[0, F["p_miss_count"]] == 0
+    assert x[0, F["s_names"]] == 1.0 and x[1, F["s_names"]] == 0.0
+    # the passage lacks the question's "durian": the rarest missing word is reported for every sentence
+    frame = parse_frame("Kapan Budi Santoso menanam pohon durian?")
+    x = passage_sentence_features(frame, lambda t: 0.9 if "durian" in t else 0.3, sents)
+    assert x[0, F["p_miss_max"]] == pytest.approx(0.9)
+    assert x[0, F["p_miss_count"]] == 1 and x[1, F["p_miss_count"]] == 1
+    assert x[0, F["s_cov"]] < 1.0
+
+
+def test_tree_ensemble_matches_scikit_learn():
+    pytest.importorskip("sklearn")
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from eval.train_answer_model import export_trees
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(600, 5))
+    y = (x[:, 0] + 0.5 * x[:, 1] * x[:, 2] + rng.normal(scale=0.3, size=600) > 0).astype(int)
+    clf = HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=7, random_state=0).fit(x, y)
+    ours = TreeEnsemble(export_trees(clf)).predict(x)
+    assert np.allclose(ours, clf.predict_proba(x)[:, 1], atol=1e-6)
+
+
+def test_shipped_model_prefers_the_passage_that_holds_the_answer():
+    model = load_model()
+    assert model is not None, "run `python -m eval train-answer-model`"
+    frame = parse_frame("Kapan Budi Santoso menanam pohon mangga di Desa Sukamaju?")
+    holds = ["Budi Santoso menanam pohon mangga di Desa Sukamaju pada 12 Mei 1990.", "Pohon itu kini besar."]
+    lacks = ["Budi Santoso adalah petani di Desa Sukamaju.", "Ia gemar membaca buku sejarah."]
+    p_holds, passage_holds = model.score_passage(frame, flat, holds)
+    _, passage_lacks = model.score_passage(frame, flat, lacks)
+    assert p_holds[0] > p_holds[1]
+    assert passage_holds > passage_lacks
+    assert 0.0 <= passage_lacks <= 1.0
+
+
+@pytest.fixture(scope="module")
+def tiny_index(tmp_path_factory):
+    from ingest.pipeline import run_ingest
+    from rag.config import Settings
+
+    root = tmp_path_factory.mktemp("tiny")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    docs = {
+        "mangga": "Budi Santoso menanam pohon mangga di Desa Sukamaju pada 12 Mei 1990. Pohon itu kini berbuah lebat.",
+        "sungai": "Sungai Kecil mengalir dari Gunung Hijau ke Laut Selatan. Airnya jernih sepanjang tahun.",
+    }
+    for name, text in docs.items():
+        (corpus / f"{name}.md").write_text(f"---\nid: {name}\ntitle: {name}\nkind: article\n---\n\n{text}\n")
+    settings = Settings(corpus_dir=corpus, index_dir=root / "index", collection="tiny", answer_model=True)
+    embedder = FakeEmbedder()
+    run_ingest(settings, show_progress=False, embedder=embedder)
+    return settings, embedder
+
+
+def test_answer_path_uses_the_model_and_its_threshold(tiny_index):
+    from rag.answer import Answerer
+    from rag.retrieve import Retriever
+
+    settings, embedder = tiny_index
+    question = "Kapan Budi Santoso menanam pohon mangga?"
+    never = dataclasses.replace(settings, answer_rules="none", answer_threshold=1.01)
+    always = dataclasses.replace(settings, answer_rules="none", answer_threshold=0.0)
+    assert Answerer(never, Retriever(never, embedder)).answer(question).abstained
+    ans = Answerer(always, Retriever(always, embedder)).answer(question)
+    assert not ans.abstained
+    assert "1990" in ans.text.split("[")[0]  # the sentence with the date leads
