@@ -20,6 +20,8 @@ from rag.config import Settings
 
 DATA = Path("../shared/data")
 OUT = Path("data/external")
+LATENCY_SAMPLE = 100
+"""Questions per set timed with the plain answer path (model off, then on)."""
 OTHER_TYDIQA = 1000
 """TyDiQA-id paragraphs added beside the dev questions' gold paragraphs (distractors)."""
 
@@ -169,6 +171,14 @@ def run_external(
         if only is None or "project-dev" in only:
             sets["project-dev"] = (project_retriever, load_questions(split="dev"))
             relevant["project-dev"] = is_relevant
+        if only is None or "probes" in only:
+            from eval.probes import load_probes
+
+            probes = [
+                ExtQuestion(f"probe{i}", p["question"], ("",) if p["expect"] == "answer" else ())
+                for i, p in enumerate(load_probes())
+            ]
+            sets["probes"] = (project_retriever, probes)
     result = {}
     for name, (retriever, questions) in sets.items():
         base_rows = cached_rows(name, base, retriever, questions, 0.0, relevant.get(name))
@@ -176,7 +186,26 @@ def run_external(
         rows = cached_rows(name, base, retriever, questions, base.answer_model_weight, relevant.get(name))
         result[f"{name} model"] = summarise(variant(rows, base.answer_rules, threshold))
         result[f"{name} rows"] = {"base": base_rows, "model": rows}
+        for label, on in (("baseline", False), ("model", True)):  # the recorder's timings include its extra gates
+            result[f"{name} {label}"].update(latency(dataclasses.replace(base, answer_model=on), retriever, questions))
     return result
+
+
+def latency(settings: Settings, retriever, questions, n: int = LATENCY_SAMPLE) -> dict:
+    """p50 of the whole answer (retrieve + compose) and of composing alone, on the first `n` questions."""
+    from rag.answer import Answerer
+
+    answerer = Answerer(settings, retriever)
+    answerer.answer(questions[0].question)  # warm caches (stemmer, co-occurrence, model file)
+    totals, composing = [], []
+    for q in questions[:n]:
+        t = answerer.answer(q.question).timings
+        totals.append(t.get("retrieve_ms", 0) + t.get("answer_ms", 0))
+        composing.append(t.get("answer_ms", 0))
+    return {
+        "latency_ms_p50": round(statistics.median(totals), 1),
+        "answer_ms_p50": round(statistics.median(composing), 1),
+    }
 
 
 def _paths(settings: Settings) -> dict:
@@ -188,9 +217,12 @@ def cached_rows(name: str, base: Settings, retriever, questions, weight: float, 
     import hashlib
     from importlib import resources
 
-    from rag.answer_model import MODEL_FILE
+    from rag.answer_model import CALIBRATION_FILE, MODEL_FILE
 
-    model_bytes = resources.files("rag.resources").joinpath(MODEL_FILE).read_bytes()
+    files = resources.files("rag.resources")
+    model_bytes = files.joinpath(MODEL_FILE).read_bytes()
+    if files.joinpath(CALIBRATION_FILE).is_file():
+        model_bytes += files.joinpath(CALIBRATION_FILE).read_bytes()
     key = hashlib.sha1(model_bytes + f"|{weight}|{len(questions)}|{ROWS_VERSION}".encode()).hexdigest()[:10]
     path = OUT / "rows" / f"{name}-{key}.jsonl"
     if path.exists():
@@ -201,7 +233,8 @@ def cached_rows(name: str, base: Settings, retriever, questions, weight: float, 
     return rows
 
 
-ROWS_VERSION = 2
+ROWS_VERSION = 3
+
 """Bump when the answer path changes in a way the row cache cannot see (it keys on the model file)."""
 
 
@@ -222,11 +255,20 @@ class _Recorder:
         def gate(this, q, parsed, q_terms, cands, results, model=None):
             rules = original(this, q, parsed, q_terms, cands, results, None)
             checks = original(this, q, parsed, q_terms, cands, results, model) if model is not None else rules
+            saved, without, without_checks = this.settings, {}, {}
+            for name in CHECKS:  # the same gate with one check switched off (ablation)
+                this.settings = dataclasses.replace(saved, gate_without=name)
+                without[name] = original(this, q, parsed, q_terms, cands, results, None)
+                without_checks[name] = original(this, q, parsed, q_terms, cands, results, model)
+            this.settings = saved
             top = sorted(cands, key=lambda c: -c.score)[:5]
             self.last = {
                 "rules": rules,
                 "checks": checks,
+                "without": without,
+                "without_checks": without_checks,
                 "p": model.p_answer if model is not None else None,
+                "p_model": model.p_model if model is not None else None,
                 "sim": max((c.sim for c in top), default=0.0),
                 "cover": max((this.retriever.text_coverage(q_terms, c.sentence.text) for c in top), default=0.0),
                 "relevance": results[0].relevance if results else 0.0,
@@ -247,7 +289,12 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
     from rag.answer import Answerer
 
     settings = dataclasses.replace(
-        base, answer_model=True, answer_rules="checks", answer_threshold=-1.0, answer_model_weight=weight
+        base,
+        answer_model=True,
+        answer_rules="checks",
+        answer_threshold=-1.0,
+        answer_model_weight=weight,
+        gate_without="",
     )
     rec = _Recorder(Answerer(settings, retriever))
     rows = []
@@ -269,7 +316,10 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
                 "no_answer": ans.abstained,
                 "rules": gate.get("rules"),
                 "checks": gate.get("checks"),
+                "without": gate.get("without", {}),
+                "without_checks": gate.get("without_checks", {}),
                 "p": gate.get("p") if gate.get("p") is not None else 0.0,
+                "p_model": gate.get("p_model") if gate.get("p_model") is not None else 0.0,
                 "sim": gate.get("sim", 0.0),
                 "cover": gate.get("cover", 0.0),
                 "relevance": gate.get("relevance", 0.0),
@@ -283,15 +333,22 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
     return rows
 
 
-def variant(rows: list[dict], rules: str, threshold: float | None) -> list[dict]:
+CHECKS = ("question", "relation", "action", "sanction", "answer_type", "floor")
+"""The hand-written gate's checks that Settings.gate_without can switch off."""
+
+
+def variant(rows: list[dict], rules: str, threshold: float | None, without: str | None = None) -> list[dict]:
     """The rows as the gate `rules` (`all`, `checks`, `none`) with the model at `threshold` (None: model off)
-    would have answered them."""
+    would have answered them; `without` names one check switched off."""
     out = []
     for r in rows:
+        full, checks = r["rules"], r["checks"]
+        if without:
+            full, checks = r["without"][without], r["without_checks"][without]
         if threshold is None:
-            abstained = r["no_answer"] or bool(r["rules"])
+            abstained = r["no_answer"] or bool(full)
         else:
-            hand = {"all": r["rules"], "checks": r["checks"], "none": None}[rules]
+            hand = {"all": full, "checks": checks, "none": None}[rules]
             abstained = r["no_answer"] or bool(hand) or r["p"] < threshold
         out.append(
             {
@@ -315,4 +372,17 @@ def sweep_table(rows_by_set: dict[str, dict], thresholds=(0.1, 0.2, 0.3, 0.4, 0.
                     f"{name} | {rules} | {t} | {m['false_abstention']} | {m['unanswerable_abstained']} | "
                     f"{m['gold_in_text']} | {m['gold_lead']}"
                 )
+    return "\n".join(lines)
+
+
+def ablation_table(rows_by_set: dict[str, dict], check: str, rules: str, threshold: float) -> str:
+    """What switching `check` off changes, per set, for the hand-written gate and for the model's gate."""
+    keys = ("false_abstention", "unanswerable_abstained", "gold_in_text")
+    lines = [f"without {check}: " + " | ".join(keys) + " (with -> without)"]
+    for name, rows in rows_by_set.items():
+        for label, rs, th in (("baseline", rows["base"], None), ("model", rows["model"], threshold)):
+            a = summarise(variant(rs, rules, th))
+            b = summarise(variant(rs, rules, th, without=check))
+            cells = [f"{a[k]} -> {b[k]}" for k in keys]
+            lines.append(f"  {name} {label}: " + " | ".join(cells))
     return "\n".join(lines)

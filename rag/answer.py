@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from rag import extractive
 from rag.abstain import action_check, answer_type_checks, question_checks, relation_check, sanction_check
-from rag.answer_gate import assess, rescore
+from rag.answer_gate import assess
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
@@ -92,8 +92,7 @@ class Answerer:
         t1 = time.perf_counter()
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
-        assessment = assess(self.settings, self.retriever, search_query, results)
-        rescore(cands, assessment, self.settings.answer_model_weight)
+        assessment = assess(self.settings, self.retriever, search_query, results, cands, q_terms)
         reason = self._gate(q, parsed, q_terms, cands, results, assessment)
         if sig.repairs:  # tell the reader what was searched instead of the misspelled words
             fixed = ", ".join(f"{typo} → {word}" for typo, word in sig.repairs.items())
@@ -138,13 +137,14 @@ class Answerer:
         model_says = None if model is None or model.answers else f"model: P(jawab) {model.p_answer:.2f}"
         if model is not None and self.settings.answer_rules == "none":
             return model_says
+        skip = self.settings.gate_skipped()
         std = re.sub(r"\(.*?\)", " ", parse_query(self.retriever.speller.correct(q)[0]).dense_text)
-        ev = question_checks(parsed, self.retriever.unknown_terms(std))
-        if not ev.answer:
+        ev = question_checks(parsed, self.retriever.unknown_terms(std)) if "question" not in skip else None
+        if ev is not None and not ev.answer:
             return ev.reason
-        for check in (relation_check, action_check, sanction_check):
-            ev = check(std, self.retriever.cooccurrence)
-            if not ev.answer:
+        for name, check in (("relation", relation_check), ("action", action_check), ("sanction", sanction_check)):
+            ev = check(std, self.retriever.cooccurrence) if name not in skip else None
+            if ev is not None and not ev.answer:
                 return ev.reason
         if not cands:
             return "tidak ada bagian sumber"
@@ -158,8 +158,8 @@ class Answerer:
             for c in ranked[: extractive.CARRIER_POOL]
             if self.retriever.text_coverage(q_terms, extractive.with_referenced_ayat(c, cands)) >= 0.34
         ]
-        ev = answer_type_checks(q, [c.sentence.text for c in best], on_topic)
-        if not ev.answer:
+        ev = answer_type_checks(q, [c.sentence.text for c in best], on_topic) if "answer_type" not in skip else None
+        if ev is not None and not ev.answer:
             return ev.reason
         if parsed.law_refs and any(r.score >= 1.0 for r in results):
             return None  # the question points at a Pasal we hold: answer with it
@@ -168,7 +168,7 @@ class Answerer:
         top_cover = max(covers)
         top_sim = max(c.sim for c in best)
         s = self.settings
-        if top_cover < s.abstain_min_coverage and top_sim < s.abstain_min_similarity:
+        if "floor" not in skip and top_cover < s.abstain_min_coverage and top_sim < s.abstain_min_similarity:
             return f"bukti lemah (cakupan {top_cover:.2f}, kemiripan {top_sim:.2f})"
         return None
 

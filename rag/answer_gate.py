@@ -5,9 +5,10 @@ the threshold the assistant abstains). rag.answer calls `assess` once per questi
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 
-from rag.answer_model import load_model
+from rag.answer_model import load_calibration, load_model
 from rag.config import Settings
 from rag.frame import Frame, parse_frame
 from rag.types import SearchResult
@@ -19,11 +20,14 @@ log = logging.getLogger(__name__)
 class Assessment:
     frame: Frame
     p_answer: float
-    """P(the retrieved passages answer the question): the best passage's probability."""
+    """P(the retrieved passages answer the question): the best passage's probability, calibrated on the
+    answer path with the best sentences' cosine and coverage when rag/resources holds a calibration."""
     threshold: float
     sentence_p: dict[tuple[int, int], float] = field(default_factory=dict)
     """P(the sentence answers), keyed by (passage number, sentence index)."""
     passage_p: list[float] = field(default_factory=list)
+    p_model: float = 0.0
+    """The best passage's probability before calibration."""
 
     @property
     def answers(self) -> bool:
@@ -40,8 +44,11 @@ def index_weight(retriever):
     return weight
 
 
-def assess(settings: Settings, retriever, question: str, results: list[SearchResult]) -> Assessment | None:
-    """Score the retrieved passages; None when the model is switched off or not trained."""
+def assess(
+    settings: Settings, retriever, question: str, results: list[SearchResult], cands=(), q_terms=frozenset()
+) -> Assessment | None:
+    """Score the retrieved passages and rescore `cands` (rag.extractive candidates) with the model's
+    sentence probabilities; None when the model is switched off or not trained."""
     if not settings.answer_model:
         return None
     model = load_model()
@@ -50,9 +57,9 @@ def assess(settings: Settings, retriever, question: str, results: list[SearchRes
         return None
     frame = parse_frame(question)
     weight = index_weight(retriever)
-    out = Assessment(
-        frame, 0.0, settings.answer_threshold if settings.answer_threshold is not None else model.threshold
-    )
+    cal = load_calibration()
+    default = cal["threshold"] if cal else model.threshold
+    out = Assessment(frame, 0.0, settings.answer_threshold if settings.answer_threshold is not None else default)
     for n, r in enumerate(results, 1):
         sentences = [s.text for s in r.chunk.sentences]
         if not sentences:
@@ -62,8 +69,22 @@ def assess(settings: Settings, retriever, question: str, results: list[SearchRes
         out.passage_p.append(p_pass)
         for j, p in enumerate(p_sent):
             out.sentence_p[(n, j)] = float(p)
-    out.p_answer = max(out.passage_p, default=0.0)
+    out.p_model = out.p_answer = max(out.passage_p, default=0.0)
+    rescore(cands, out, settings.answer_model_weight)
+    if cal and cands:
+        top = sorted(cands, key=lambda c: -c.score)[:5]
+        sim = max(c.sim for c in top)
+        cover = max(retriever.text_coverage(q_terms, c.sentence.text) for c in top)
+        out.p_answer = calibrate(cal, out.p_model, sim, cover)
     return out
+
+
+def calibrate(cal: dict, p_model: float, sim: float, cover: float) -> float:
+    """Answer-level logistic calibration over the model's probability, best cosine and best coverage."""
+    p = min(max(p_model, 1e-4), 1 - 1e-4)
+    x = (math.log(p / (1 - p)), sim, cover)
+    z = cal["intercept"] + sum(w * v for w, v in zip(cal["coef"], x, strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def rescore(cands, assessment: Assessment | None, weight: float) -> None:

@@ -30,6 +30,7 @@ from rag.frame import Frame, names_in
 from rag.text import content_terms, fold, tokenize
 
 MODEL_FILE = "answer_model.json"
+CALIBRATION_FILE = "answer_calibration.json"
 
 SENTENCE_FEATURES = (
     "s_cov",
@@ -250,5 +251,15 @@ def load_model() -> AnswerModel | None:
     path = resources.files("rag.resources").joinpath(MODEL_FILE)
     try:
         return AnswerModel(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def load_calibration() -> dict | None:
+    """The answer-level calibration and threshold chosen on valid/dev data, or None."""
+    path = resources.files("rag.resources").joinpath(CALIBRATION_FILE)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None

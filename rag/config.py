@@ -88,6 +88,9 @@ class Settings:
     answer_rules: str = "all"
     """With the model on, which hand-written gate checks still apply: `all`, `checks` (all but the
     coverage/similarity floor, which the model replaces) or `none`."""
+    gate_without: str = ""
+    """Gate checks switched off, comma-separated (for ablations: `python -m eval answers --without
+    CHECK`): question, relation, action, sanction, answer_type, floor."""
 
     # --- LLM (optional)
     llm_backend: str | None = None
@@ -118,6 +121,10 @@ class Settings:
                 continue
             values[f.name] = _coerce(f.type, raw)
         return cls(**values)
+
+    def gate_skipped(self) -> frozenset[str]:
+        """The gate checks named in gate_without."""
+        return frozenset(n.strip() for n in self.gate_without.split(",") if n.strip())
 
     def replace(self, **changes) -> Settings:
         """A copy with `changes` applied; None values are ignored (handy for unset CLI flags)."""

@@ -117,3 +117,28 @@ def test_answer_path_uses_the_model_and_its_threshold(tiny_index):
     ans = Answerer(always, Retriever(always, embedder)).answer(question)
     assert not ans.abstained
     assert "1990" in ans.text.split("[")[0]  # the sentence with the date leads
+
+
+def test_calibration_rises_with_the_model_probability():
+    from rag.answer_gate import calibrate
+
+    cal = {"coef": [1.0, 2.0, 1.0], "intercept": -2.0}
+    low, high = calibrate(cal, 0.1, 0.8, 0.5), calibrate(cal, 0.9, 0.8, 0.5)
+    assert 0.0 < low < high < 1.0
+    assert calibrate(cal, 0.5, 0.9, 0.5) > calibrate(cal, 0.5, 0.7, 0.5)
+
+
+@pytest.mark.parametrize(
+    "env, model_on, skipped",
+    [
+        ({}, False, frozenset()),
+        ({"TANYA_ANSWER_MODEL": "1", "TANYA_GATE_WITHOUT": "floor"}, True, frozenset({"floor"})),
+        ({"TANYA_ANSWER_MODEL": "false", "TANYA_GATE_WITHOUT": "relation, action"}, False, {"relation", "action"}),
+    ],
+)
+def test_settings_switch_the_model_and_gate_checks(env, model_on, skipped):
+    from rag.config import Settings
+
+    s = Settings.from_env(env)
+    assert s.answer_model is model_on
+    assert s.gate_skipped() == skipped
