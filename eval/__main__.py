@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="hanya kalibrasi tingkat jawaban dan ambang (IDK-MRC valid + dev proyek, out-of-fold)",
     )
+    tam.add_argument(
+        "--lexical-only", action="store_true", help="tanpa fitur kosinus e5 (seluruh split train, tanpa embedding)"
+    )
     t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
     t.add_argument("--json", action="store_true")
     return p
@@ -221,7 +224,7 @@ def cmd_train_answer_model(args, settings: Settings) -> int:
         return 0
     from eval.train_answer_model import train, write
 
-    spec = train()
+    spec = train(with_vectors=not args.lexical_only)
     print(json.dumps(spec["metrics"], indent=1))
     print(
         "reliability, IDK-MRC valid, each question with its own paragraph (P(answer) bin: n, mean P, answerable share)"

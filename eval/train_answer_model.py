@@ -34,7 +34,7 @@ from rag.text import content_terms, split_sentences
 
 DATA = Path("../shared/data")
 CACHE = Path("data/answer_model")
-FEATURE_VERSION = "2"
+FEATURE_VERSION = "3"
 
 
 class IdfTable:
@@ -82,7 +82,7 @@ def _wrong_paragraphs(rows: list[dict]) -> dict[str, int]:
     return out
 
 
-def build_pairs(rows: list[dict], weight, wrong: dict[str, int] | None = None) -> dict:
+def build_pairs(rows: list[dict], weight, wrong: dict[str, int] | None = None, vecs: dict | None = None) -> dict:
     """Feature rows for every (question, paragraph) pair: sentence features, labels and groups."""
     sents = [split_sentences(r["context"]) for r in rows]
     xs, ys, pair_of, pairs = [], [], [], []
@@ -94,7 +94,8 @@ def build_pairs(rows: list[dict], weight, wrong: dict[str, int] | None = None) -
                 todo.append((wrong[qa["id"]], False))
             for k, (para, own_answerable) in enumerate(todo):
                 texts = [s.text for s in sents[para]]
-                x = passage_sentence_features(frame, weight, texts)
+                sims = vecs["s"][para] @ vecs["q"][qa["id"]] if vecs is not None else None
+                x = passage_sentence_features(frame, weight, texts, sims)
                 y = np.zeros(len(texts))
                 if own_answerable and k == 0:
                     j = _answer_sentence(sents[para], qa["answers"][0]["answer_start"])
@@ -187,15 +188,29 @@ def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]:
     return out
 
 
-def train(show=print) -> dict:
+def train(show=print, with_vectors: bool = True) -> dict:
     from sklearn.model_selection import GroupKFold
 
     t0 = time.perf_counter()
-    train_rows, valid_rows = _idk("train"), _idk("valid")
+    from eval.answer_vectors import subset, vectors
+
+    all_train, valid_rows = _idk("train"), _idk("valid")
     tydi = [json.loads(line)["text"] for line in open(DATA / "tydiqa-id" / "corpus.jsonl", encoding="utf-8")]
-    idf = IdfTable([r["context"] for r in train_rows] + tydi)
-    tr = _cached("train", lambda: build_pairs(train_rows, idf, _wrong_paragraphs(train_rows)))
-    va = _cached("valid", lambda: build_pairs(valid_rows, idf, _wrong_paragraphs(valid_rows)))
+    idf = IdfTable([r["context"] for r in all_train] + tydi)
+    train_rows = subset(all_train, "train")
+    if not with_vectors:  # lexical features only (cosine features 0): the whole train split, no e5
+        train_rows = all_train
+
+    def vecs(rows, split):
+        return vectors(rows, split) if with_vectors else None
+
+    kind = "" if with_vectors else "-lexical"
+    tr = _cached(
+        "train" + kind, lambda: build_pairs(train_rows, idf, _wrong_paragraphs(train_rows), vecs(train_rows, "train"))
+    )
+    va = _cached(
+        "valid" + kind, lambda: build_pairs(valid_rows, idf, _wrong_paragraphs(valid_rows), vecs(valid_rows, "valid"))
+    )
     show(f"features: train {len(tr['y'])} sentences / {len(tr['pair_label'])} pairs, {time.perf_counter() - t0:.0f} s")
     # Stage 1, cross-fitted: every train pair gets sentence scores from a model that never saw its paragraph.
     groups = tr["pair_group"][tr["pair"]]
@@ -219,6 +234,8 @@ def train(show=print) -> dict:
         "valid_top_sentence_is_answer": round(_top_sentence_hit(va, p_va), 4),
         "train_sentences": int(len(tr["y"])),
         "train_pairs": int(len(tr["pair_label"])),
+        "train_paragraphs": len(train_rows),
+        "cosine_features": with_vectors,
     }
     spec = {
         "recipe": "python -m eval train-answer-model (eval/train_answer_model.py): IDK-MRC train, "

@@ -8,6 +8,8 @@ import logging
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from rag.answer_model import load_calibration, load_model
 from rag.config import Settings
 from rag.frame import Frame, parse_frame
@@ -60,12 +62,14 @@ def assess(
     cal = load_calibration()
     default = cal["threshold"] if cal else model.threshold
     out = Assessment(frame, 0.0, settings.answer_threshold if settings.answer_threshold is not None else default)
+    sims = {(c.n, c.j): c.sim for c in cands}
     for n, r in enumerate(results, 1):
         sentences = [s.text for s in r.chunk.sentences]
         if not sentences:
             out.passage_p.append(0.0)
             continue
-        p_sent, p_pass = model.score_passage(frame, weight, sentences)
+        cos = np.asarray([sims.get((n, j), 0.0) for j in range(len(sentences))])
+        p_sent, p_pass = model.score_passage(frame, weight, sentences, cos)
         out.passage_p.append(p_pass)
         for j, p in enumerate(p_sent):
             out.sentence_p[(n, j)] = float(p)

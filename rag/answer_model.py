@@ -4,9 +4,10 @@ Both read cheap lexical features of the question frame (rag.frame) against a pas
 IDF-weighted, stemmed coverage of the question's content words by the sentence, its neighbours and the
 whole passage; the question's rarest words the passage lacks; the question's names found in the sentence
 and the passage; whether the sentence can carry the kind of answer asked for (a date for "kapan", a
-number for "berapa", a new name for "siapa" / "di mana", "adalah" for "apa itu"); position and length.
-No question-only feature (length, negation words): those learn how a data set's authors wrote
-unanswerable questions, not whether the sources answer.
+number for "berapa", a new name for "siapa" / "di mana", "adalah" for "apa itu"); position and length;
+and the e5 cosine of the question with each sentence (the retriever's sentence vectors). No question-only
+feature (length, negation words): those learn how a data set's authors wrote unanswerable questions, not
+whether the sources answer.
 
 Stage 1 is a gradient-boosted tree ensemble over sentences, stage 2 another over a passage's best
 sentence scores and the features of its best sentence. Both are trained by `python -m eval
@@ -54,6 +55,9 @@ SENTENCE_FEATURES = (
     "p_miss_share",
     "p_miss_second",
     "window_miss_count",
+    "cos",
+    "cos_gap",
+    "p_cos_max",
 )
 PASSAGE_FEATURES = ("logit_best", "logit_second", "max_pairs", "max_window_cov") + tuple(
     f"best_{name}" for name in SENTENCE_FEATURES
@@ -121,8 +125,11 @@ def _pairs(frame: Frame, s: _Sent) -> float:
     return hit / len(pairs)
 
 
-def passage_sentence_features(frame: Frame, weight: Weight, sentences: list[str]) -> np.ndarray:
-    """One row of SENTENCE_FEATURES per sentence of one passage."""
+def passage_sentence_features(
+    frame: Frame, weight: Weight, sentences: list[str], sims: np.ndarray | None = None
+) -> np.ndarray:
+    """One row of SENTENCE_FEATURES per sentence of one passage; `sims` are the e5 cosines of the question
+    with each sentence (zeros when not given)."""
     n = len(sentences)
     out = np.zeros((n, len(SENTENCE_FEATURES)), dtype=np.float32)
     if not n:
@@ -141,6 +148,7 @@ def passage_sentence_features(frame: Frame, weight: Weight, sentences: list[str]
     names = frame.names
     p_names = sum(nm in p_tokens for nm in names) / len(names) if names else 1.0
     fits = [_type_fit(frame, s) for s in sents]
+    cos = np.zeros(n) if sims is None else np.asarray(sims, dtype=np.float64)
     for j, s in enumerate(sents):
         window = inside[max(0, j - 1) : j + 2].any(axis=0)
         miss = w[~inside[j]]
@@ -166,6 +174,9 @@ def passage_sentence_features(frame: Frame, weight: Weight, sentences: list[str]
             (~in_p).mean() if terms else 0.0,
             p_miss_sorted[1] if len(p_miss_sorted) > 1 else 0.0,
             min(int((~window).sum()), 5),
+            cos[j],
+            cos[j] - cos.max(),
+            cos.max(),
         )
     return out
 
@@ -238,9 +249,11 @@ class AnswerModel:
         self.passages = TreeEnsemble(spec["passage_model"])
         self.threshold = float(spec["threshold"])
 
-    def score_passage(self, frame: Frame, weight: Weight, sentences: list[str]) -> tuple[np.ndarray, float]:
+    def score_passage(
+        self, frame: Frame, weight: Weight, sentences: list[str], sims: np.ndarray | None = None
+    ) -> tuple[np.ndarray, float]:
         """(P(each sentence answers), P(the passage answers))."""
-        x = passage_sentence_features(frame, weight, sentences)
+        x = passage_sentence_features(frame, weight, sentences, sims)
         p = self.sentences.predict(x.astype(np.float64))
         return p, float(self.passages.predict(passage_features(x, p)[None, :])[0])
 

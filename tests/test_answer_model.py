@@ -142,3 +142,13 @@ def test_settings_switch_the_model_and_gate_checks(env, model_on, skipped):
     s = Settings.from_env(env)
     assert s.answer_model is model_on
     assert s.gate_skipped() == skipped
+
+
+def test_cosine_features_come_from_the_given_similarities():
+    frame = parse_frame("Kapan Budi Santoso menanam pohon mangga?")
+    sents = ["Budi Santoso menanam pohon mangga pada 1990.", "Ia tinggal di desa.", "Desanya sejuk."]
+    x = passage_sentence_features(frame, flat, sents, np.asarray([0.9, 0.7, 0.8]))
+    assert x[:, F["cos"]].tolist() == pytest.approx([0.9, 0.7, 0.8])
+    assert x[:, F["cos_gap"]].tolist() == pytest.approx([0.0, -0.2, -0.1])
+    assert x[:, F["p_cos_max"]].tolist() == pytest.approx([0.9, 0.9, 0.9])
+    assert not passage_sentence_features(frame, flat, sents)[:, F["cos"]].any()
