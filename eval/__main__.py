@@ -188,7 +188,7 @@ def cmd_calibrate(args, settings: Settings) -> int:
 
 
 def cmd_answers_external(args, settings: Settings) -> int:
-    from eval.external import ablation_table, run_external, sweep_table
+    from eval.external import ablation_table, answer_threshold, run_external, sweep_table
 
     only = set(args.only or ["tydiqa-dev", "idk-mrc-valid", "tydiqa-dev-vs-project", "project-dev", "probes"])
     project = _retriever(settings) if only & {"tydiqa-dev-vs-project", "project-dev", "probes"} else None
@@ -201,17 +201,10 @@ def cmd_answers_external(args, settings: Settings) -> int:
         print(f"{name}: " + " ".join(f"{k}={v}" for k, v in m.items()))
     if args.sweep:
         print(sweep_table(rows))
-    threshold = _threshold(settings)
+    threshold = answer_threshold(settings)
     for check in args.without or []:
         print(ablation_table(rows, check, settings.answer_rules, threshold))
     return 0
-
-
-def _threshold(settings: Settings) -> float:
-    from rag.answer_model import load_model
-
-    model = load_model()
-    return settings.answer_threshold if settings.answer_threshold is not None else (model.threshold if model else 0.5)
 
 
 def cmd_train_answer_model(args, settings: Settings) -> int:

@@ -149,12 +149,10 @@ def run_external(
     base: Settings, project_retriever=None, show_progress: bool = True, only: set[str] | None = None
 ) -> dict:
     """Baseline (the hand-written gate, model off) and the configured model path on every set."""
-    from rag.answer_model import load_model
     from rag.embed import make_embedder
     from rag.retrieve import Retriever
 
-    model = load_model()
-    threshold = base.answer_threshold if base.answer_threshold is not None else (model.threshold if model else 0.5)
+    threshold = answer_threshold(base)
     sets = {}
     if only is None or only & set(SETS):
         embedder = make_embedder(base)
@@ -208,6 +206,16 @@ def latency(settings: Settings, retriever, questions, n: int = LATENCY_SAMPLE) -
     }
 
 
+def answer_threshold(settings: Settings) -> float:
+    """The threshold the answer path uses: the setting, else the calibration's, else the model's."""
+    from rag.answer_model import load_calibration, load_model
+
+    if settings.answer_threshold is not None:
+        return settings.answer_threshold
+    cal, model = load_calibration(), load_model()
+    return cal["threshold"] if cal else (model.threshold if model else 0.5)
+
+
 def _paths(settings: Settings) -> dict:
     return {"corpus_dir": settings.corpus_dir, "index_dir": settings.index_dir, "collection": settings.collection}
 
@@ -217,19 +225,30 @@ def cached_rows(name: str, base: Settings, retriever, questions, weight: float, 
     import hashlib
     from importlib import resources
 
-    from rag.answer_model import CALIBRATION_FILE, MODEL_FILE
+    from rag.answer_model import MODEL_FILE
 
     files = resources.files("rag.resources")
     model_bytes = files.joinpath(MODEL_FILE).read_bytes()
-    if files.joinpath(CALIBRATION_FILE).is_file():
-        model_bytes += files.joinpath(CALIBRATION_FILE).read_bytes()
     key = hashlib.sha1(model_bytes + f"|{weight}|{len(questions)}|{ROWS_VERSION}".encode()).hexdigest()[:10]
     path = OUT / "rows" / f"{name}-{key}.jsonl"
     if path.exists():
-        return _jsonl(path)
-    rows = record_rows(base, retriever, questions, weight, relevant)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        rows = _jsonl(path)
+    else:
+        rows = record_rows(base, retriever, questions, weight, relevant)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return recalibrate(rows)
+
+
+def recalibrate(rows: list[dict]) -> list[dict]:
+    """P(answer) of each row from the current calibration file (the raw model's when there is none): the
+    same computation as rag.answer_gate, so the rows need not be answered again when only it changes."""
+    from rag.answer_gate import calibrate
+    from rag.answer_model import load_calibration
+
+    cal = load_calibration()
+    for r in rows:
+        r["p"] = calibrate(cal, r["p_model"], r["sim"], r["cover"]) if cal and not r["no_answer"] else r["p_model"]
     return rows
 
 

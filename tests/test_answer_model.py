@@ -152,3 +152,25 @@ def test_cosine_features_come_from_the_given_similarities():
     assert x[:, F["cos_gap"]].tolist() == pytest.approx([0.0, -0.2, -0.1])
     assert x[:, F["p_cos_max"]].tolist() == pytest.approx([0.9, 0.9, 0.9])
     assert not passage_sentence_features(frame, flat, sents)[:, F["cos"]].any()
+
+
+def test_rag_ask_batch_writes_one_json_line_per_question(tiny_index, tmp_path, capsys, monkeypatch):
+    import json
+
+    import rag.retrieve
+    from rag.__main__ import main as rag_main
+
+    settings, embedder = tiny_index
+    monkeypatch.setattr(rag.retrieve, "make_embedder", lambda s: embedder)
+    monkeypatch.setenv("TANYA_COLLECTION", settings.collection)
+    batch = tmp_path / "q.jsonl"
+    lines = ['{"id": "a", "question": "Kapan Budi Santoso menanam pohon mangga?"}', "bukan json", "", '"Sungai Kecil?"']
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = rag_main(["ask", "--batch", str(batch), "--index", str(settings.index_dir)])
+    out = capsys.readouterr()
+    rows = [json.loads(line) for line in out.out.splitlines()]
+    assert code == 1  # one line was not a question; the others were still answered
+    assert "baris 2" in out.err
+    assert [r.get("id") for r in rows] == ["a", None]
+    assert rows[0]["question"].startswith("Kapan Budi") and {"answer", "abstained", "citations"} <= set(rows[0])
+    assert rows[1]["question"] == "Sungai Kecil?"
