@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: run test ingest bench load eval lint clean
+.PHONY: run test ingest bench load eval answers-external train-answer-model lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ load: $(VENV)/.dev
 eval: $(VENV)/.runtime
 	$(BIN)/python -m eval --split test --baseline --report
 	$(BIN)/python -m eval answers --split test
+
+## answers-external: the answer path on TyDiQA-id dev and IDK-MRC valid (own indexes in data/external/, built once)
+answers-external: $(VENV)/.runtime
+	OMP_NUM_THREADS=1 $(BIN)/python -m eval answers-external $(ARGS)
+
+## train-answer-model: rebuild rag/resources/answer_model.json from ../shared/data (scikit-learn, dev dependency)
+train-answer-model: $(VENV)/.dev
+	OMP_NUM_THREADS=1 $(BIN)/python -m eval train-answer-model $(ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from eval.external import CHECKS
 from rag.config import Settings
 
 
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="hanya pertanyaan mulai id ini (mis. q151: yang ditulis belakangan, belum dilihat aturan)",
     )
     a.add_argument("--json", action="store_true")
+    a.add_argument(
+        "--without",
+        choices=CHECKS,
+        action="append",
+        help="ablasi: apa yang berubah bila satu cek gerbang dimatikan (dev, TyDiQA-id dev, IDK-MRC valid)",
+    )
     d = sub.add_parser("dialogues", help="pertanyaan lanjutan: percakapan berlapis, dinilai pada giliran terakhir")
     d.add_argument("--split", default="dev", choices=["dev", "test", "all"])
     d.add_argument("--engine", default="extractive")
@@ -43,6 +50,24 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("probes", help="gerbang abstain pada pertanyaan gaya mahasiswa dan jebakan dekat topik")
     pr.add_argument("--json", action="store_true")
     sub.add_parser("calibrate", help="kalibrasi sinyal relevansi pada split dev (menulis rag/resources)")
+    ext = sub.add_parser("answers-external", help="jawaban pada TyDiQA-id dev dan IDK-MRC valid (indeks sendiri)")
+    ext.add_argument("--json", action="store_true")
+    ext.add_argument(
+        "--only",
+        choices=["tydiqa-dev", "idk-mrc-valid", "tydiqa-dev-vs-project", "project-dev", "probes"],
+        action="append",
+    )
+    ext.add_argument("--sweep", action="store_true", help="tabel ambang model untuk setiap varian gerbang")
+    ext.add_argument("--without", choices=CHECKS, action="append", help="ablasi: matikan satu cek gerbang")
+    tam = sub.add_parser("train-answer-model", help="latih ulang model jawaban dari ../shared/data (rag/resources)")
+    tam.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="hanya kalibrasi tingkat jawaban dan ambang (IDK-MRC valid + dev proyek, out-of-fold)",
+    )
+    tam.add_argument(
+        "--lexical-only", action="store_true", help="tanpa fitur kosinus e5 (seluruh split train, tanpa embedding)"
+    )
     t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
     t.add_argument("--json", action="store_true")
     return p
@@ -113,6 +138,9 @@ def cmd_beir(args, settings: Settings) -> int:
 
 
 def cmd_answers(args, settings: Settings) -> int:
+    if args.without:
+        args.only, args.sweep, args.json = ["tydiqa-dev", "idk-mrc-valid", "project-dev"], False, False
+        return cmd_answers_external(args, settings)
     from eval.answers import evaluate_answers
     from eval.dataset import load_questions
     from rag.answer import Answerer
@@ -181,6 +209,47 @@ def cmd_calibrate(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_answers_external(args, settings: Settings) -> int:
+    from eval.external import ablation_table, answer_threshold, run_external, sweep_table
+
+    only = set(args.only or ["tydiqa-dev", "idk-mrc-valid", "tydiqa-dev-vs-project", "project-dev", "probes"])
+    project = _retriever(settings) if only & {"tydiqa-dev-vs-project", "project-dev", "probes"} else None
+    result = run_external(settings, project, show_progress=not args.json, only=only)
+    rows = {k[: -len(" rows")]: result.pop(k) for k in list(result) if k.endswith(" rows")}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    for name, m in result.items():
+        print(f"{name}: " + " ".join(f"{k}={v}" for k, v in m.items()))
+    if args.sweep:
+        print(sweep_table(rows))
+    threshold = answer_threshold(settings)
+    for check in args.without or []:
+        print(ablation_table(rows, check, settings.answer_rules, threshold))
+    return 0
+
+
+def cmd_train_answer_model(args, settings: Settings) -> int:
+    if args.calibrate:
+        from eval.calibrate_answers import calibrate
+        from eval.calibrate_answers import write as write_calibration
+
+        cal = calibrate(settings, _retriever(settings))
+        print(f"-> {write_calibration(cal)}")
+        return 0
+    from eval.train_answer_model import train, write
+
+    spec = train(with_vectors=not args.lexical_only)
+    print(json.dumps(spec["metrics"], indent=1))
+    print(
+        "reliability, IDK-MRC valid, each question with its own paragraph (P(answer) bin: n, mean P, answerable share)"
+    )
+    for b in spec["reliability_valid_own_paragraph"]:
+        print(f"  {b['bin']}: n={b['n']:4d} mean_p={b['mean_p']:.3f} rate={b['rate']:.3f}")
+    print(f"-> {write(spec)}")
+    return 0
+
+
 def cmd_tune(args, settings: Settings) -> int:
     from eval.tune import tune
 
@@ -204,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         "calibrate": cmd_calibrate,
         "probes": cmd_probes,
         "dialogues": cmd_dialogues,
+        "answers-external": cmd_answers_external,
+        "train-answer-model": cmd_train_answer_model,
     }
     return commands[args.command](args, settings)
 

@@ -20,8 +20,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     s.add_argument("--index", type=Path, dest="index_dir")
     _scope_options(s)
+    s.add_argument("--corpus", type=Path, dest="corpus_dir")
     a = sub.add_parser("ask", help="jawab pertanyaan dengan kutipan sumber")
-    a.add_argument("question")
+    a.add_argument("question", nargs="?")
+    a.add_argument(
+        "--batch",
+        type=Path,
+        help='berkas JSONL ({"question": ..., "history": [...], "id": ...} per baris); satu baris JSON per jawaban',
+    )
+    a.add_argument("--corpus", type=Path, dest="corpus_dir")
     a.add_argument("--engine", default=None, help="extractive (bawaan), openai, atau ollama")
     a.add_argument("--history", action="append", default=[], help="pertanyaan sebelumnya (boleh diulang)")
     a.add_argument("--json", action="store_true", help="keluaran JSON")
@@ -66,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     from rag.errors import RagError
     from rag.retrieve import Retriever, result_to_json
 
-    settings = Settings.from_env().replace(top_k=args.top_k, index_dir=args.index_dir)
+    settings = Settings.from_env().replace(top_k=args.top_k, index_dir=args.index_dir, corpus_dir=args.corpus_dir)
+    if args.command == "ask" and args.batch is not None:
+        return _batch(args, settings)
+    if args.command == "ask" and not args.question:
+        print("Gagal: tulis pertanyaan, atau pakai --batch BERKAS.jsonl", file=sys.stderr)
+        return 2
     if args.command == "ask":
         return _ask(args, settings)
     try:
@@ -86,6 +98,48 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{n}] {c.title} — {c.locator} (skor {r.score:.4f})")
         print("    " + c.text[:300].replace("\n", " ") + ("…" if len(c.text) > 300 else ""))
     return 0
+
+
+def _batch(args, settings: Settings) -> int:
+    """One JSON line per question of a JSONL file, in the `ask --json` contract (plus its `id`)."""
+    from rag.answer import Answerer, answer_to_json
+    from rag.errors import RagError
+    from rag.retrieve import Retriever
+
+    engine = args.engine or settings.llm_backend or "extractive"
+    try:
+        lines = args.batch.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"Gagal: berkas {args.batch} tidak bisa dibaca ({err.__class__.__name__})", file=sys.stderr)
+        return 1
+    try:
+        answerer = Answerer(settings, Retriever(settings))
+    except RagError as err:
+        print(f"Gagal: {err}", file=sys.stderr)
+        return 1
+    bad = 0
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            row = row if isinstance(row, dict) else {"question": str(row)}
+            question = str(row["question"])
+        except (ValueError, KeyError, TypeError):
+            print(f'baris {no}: bukan JSON dengan kunci "question"; dilewati', file=sys.stderr)
+            bad += 1
+            continue
+        try:
+            ans = answerer.answer(question, list(row.get("history") or []), engine=engine)
+        except RagError as err:
+            print(f"baris {no}: gagal ({err})", file=sys.stderr)
+            bad += 1
+            continue
+        out = answer_to_json(ans)
+        if "id" in row:
+            out = {"id": row["id"], **out}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 1 if bad else 0
 
 
 def _ask(args, settings: Settings) -> int:

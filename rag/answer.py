@@ -18,6 +18,7 @@ from rag.abstain import (
     relation_check,
     sanction_check,
 )
+from rag.answer_gate import assess
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
@@ -114,7 +115,8 @@ class Answerer:
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
         refusal = self._regulation_refusal(parsed)
-        reason = refusal.reason if refusal else self._gate(search_query, parsed, q_terms, cands, results)
+        assessment = None if refusal else assess(self.settings, self.retriever, search_query, results, cands, q_terms)
+        reason = refusal.reason if refusal else self._gate(search_query, parsed, q_terms, cands, results, assessment)
         if sig.repairs:  # tell the reader what was searched instead of the misspelled words
             fixed = ", ".join(f"{typo} → {word}" for typo, word in sig.repairs.items())
             notice = " ".join(filter(None, [notice, f"Ejaan disesuaikan untuk pencarian: {fixed}."]))
@@ -163,17 +165,21 @@ class Answerer:
         ev = RegulationCheck(self.retriever.catalogue, self.retriever.mentions_phrase)(parsed)
         return None if ev.answer else ev
 
-    def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult]) -> str | None:
+    def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult], model=None) -> str | None:
         """None to answer, or the reason to abstain."""
+        model_says = None if model is None or model.answers else f"model: P(jawab) {model.p_answer:.2f}"
+        if model is not None and self.settings.answer_rules == "none":
+            return model_says
+        skip = self.settings.gate_skipped()
         dense = parse_query(self.retriever.speller.correct(q)[0]).dense_text
         std = re.sub(r"\(.*?\)", " ", dense)
         topics = re.sub(r"\(.*?\)", " ", strip_references(dense, self.retriever.catalogue))
-        ev = question_checks(parsed, self.retriever.unknown_terms(topics))
-        if not ev.answer:
+        ev = question_checks(parsed, self.retriever.unknown_terms(topics)) if "question" not in skip else None
+        if ev is not None and not ev.answer:
             return ev.reason
-        for check in (relation_check, action_check, sanction_check):
-            ev = check(std, self.retriever.cooccurrence)
-            if not ev.answer:
+        for name, check in (("relation", relation_check), ("action", action_check), ("sanction", sanction_check)):
+            ev = check(std, self.retriever.cooccurrence) if name not in skip else None
+            if ev is not None and not ev.answer:
                 return ev.reason
         if not cands:
             return "tidak ada bagian sumber"
@@ -187,15 +193,17 @@ class Answerer:
             for c in ranked[: extractive.CARRIER_POOL]
             if self.retriever.text_coverage(q_terms, extractive.with_referenced_ayat(c, cands)) >= 0.34
         ]
-        ev = answer_type_checks(q, [c.sentence.text for c in best], on_topic)
-        if not ev.answer:
+        ev = answer_type_checks(q, [c.sentence.text for c in best], on_topic) if "answer_type" not in skip else None
+        if ev is not None and not ev.answer:
             return ev.reason
         if parsed.law_refs and any(r.score >= 1.0 for r in results):
             return None  # the question points at a Pasal we hold: answer with it
+        if model is not None and (model_says or self.settings.answer_rules == "checks"):
+            return model_says
         top_cover = max(covers)
         top_sim = max(c.sim for c in best)
         s = self.settings
-        if top_cover < s.abstain_min_coverage and top_sim < s.abstain_min_similarity:
+        if "floor" not in skip and top_cover < s.abstain_min_coverage and top_sim < s.abstain_min_similarity:
             return f"bukti lemah (cakupan {top_cover:.2f}, kemiripan {top_sim:.2f})"
         return None
 
