@@ -231,7 +231,7 @@ def run_ingest(
     for doc, _ in docs:
         if doc.source_id not in report.unchanged:
             todo.append((doc, chunk_document(doc, settings.chunk_min_words, settings.chunk_max_words)))
-    n_texts = sum(len(chunks) + sum(len(c.sentences) for c in chunks) for _, chunks in todo)
+    n_texts = sum(len(chunks) + (0 if defer_sentences else sum(len(c.sentences) for c in chunks)) for _, chunks in todo)
     report.embedded_texts = n_texts
     tick("chunk")
 

@@ -500,3 +500,14 @@ def test_deferred_sentence_vectors_answer_at_once_and_are_completed(index, tmp_p
     assert np.allclose(real[0], embedder.embed_passages([gen.chunks[idx[0]].sentences[0].text])[0], atol=1e-4)
     assert first in rows
     assert complete_documents(index, embedder) is None
+
+
+def test_bench_upload_measures_until_answerable(template, tmp_path):
+    from bench.upload import run
+
+    r = run(template, source=_law_file(tmp_path), question=QUESTION, repeats=1)
+    first = r["runs"][0]
+    assert r["base_index"]["documents"] == 2 and first["chunks"] == 2
+    assert first["embedded_texts"] == first["chunks"]  # answerable before the sentence vectors
+    assert first["sentences_embedded_after"] >= 3
+    assert 0 < r["upload_to_answerable_median_s"] <= r["upload_to_full_quality_median_s"]
