@@ -263,18 +263,18 @@ def test_llm_engine_falls_back_to_the_rule_rewrite(llm_answerer, fake_llm, conde
     ]
 
 
-def test_answer_eval_floor_on_test_split(answerer):
-    """CI floor from measurement (test split, 152 questions: gold-fact 0.931, false abstention 1/101,
-    abstention 43/51, zero invalid citations). The abstention floor went from 0.85 to 0.80 when the blind
-    batch q281-q300 added 7 unanswerable test questions, 2 of which pass the gate."""
+def test_answer_eval_floor_on_dev_split(answerer):
+    """CI floor from measurement on the dev split (168 questions, 61 unanswerable, 2026-12-02: gold-fact 0.879,
+    false abstention 6/107, abstention 51/61, zero invalid citations). The test split is reported by
+    `python -m eval answers --split test`, never gated: it is not read while rules are written."""
     from eval.answers import evaluate_answers
     from eval.dataset import load_questions
 
-    r = evaluate_answers(answerer, load_questions(split="test"))
+    r = evaluate_answers(answerer, load_questions(split="dev"))
     assert r["invalid_citations"] == 0
     assert r["citation_precision"] == 1.0 and r["citation_recall"] == 1.0
-    assert r["gold_fact_hit"] >= 0.90, r
-    assert r["false_abstention"] <= 0.05, r
+    assert r["gold_fact_hit"] >= 0.85, r
+    assert r["false_abstention"] <= 0.08, r
     assert r["abstention_accuracy"] >= 0.80, r
 
 

@@ -46,7 +46,7 @@ def test_eval_cli_retrieval_and_answers(full_index, capsys, monkeypatch):
     capsys.readouterr()
     assert eval_main(["answers", "--split", "dev", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    # dev split measured: 24/28 unanswerable questions abstain (the 11 written last are the hardest)
+    # dev split measured 2026-12-02: 51/61 unanswerable questions abstain
     assert result["invalid_citations"] == 0 and result["abstention_accuracy"] >= 0.8
     assert eval_main(["answers", "--split", "dev", "--from-id", "q151", "--json"]) == 0
     assert all(int(r["id"][1:]) >= 151 for r in json.loads(capsys.readouterr().out)["rows"])

@@ -73,15 +73,15 @@ def test_results_carry_relevance_signal(retriever):
     assert good.coverage > bad.coverage
 
 
-def test_own_eval_floor_on_test_split(retriever):
-    """CI floor, set from measurement (test split, 96 answerable: hit@5 0.979, MRR@10 0.869; the first 48:
-    hit@5 1.000, MRR@10 0.875)."""
+def test_own_eval_floor_on_dev_split(retriever):
+    """CI floor, set from measurement on the dev split (107 answerable, 2026-12-02: hit@5 0.953, MRR@10 0.867).
+    The test split is reported, never gated."""
     from eval.dataset import load_questions
     from eval.retrieval import evaluate
 
     result = evaluate(
-        lambda q, k: [r.chunk for r in retriever.search(q, k)], load_questions(split="test"), retriever.chunks
+        lambda q, k: [r.chunk for r in retriever.search(q, k)], load_questions(split="dev"), retriever.chunks
     )
     overall = result["overall"]
-    assert overall["hit@5"] >= 0.95, overall
+    assert overall["hit@5"] >= 0.93, overall
     assert overall["mrr@10"] >= 0.83, overall
