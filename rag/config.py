@@ -96,6 +96,12 @@ class Settings:
     """Address the app binds to."""
     port: int = 7860
     """Port the app listens on."""
+    admin_password: str = field(default="", repr=False)
+    """Password of the admin ("Dokumen") tab; `make serve` refuses to start without one. Never printed."""
+    max_sessions: int = 500
+    """Browser sessions whose conversation the server keeps; beyond this the least recently used is dropped."""
+    session_idle_minutes: float = 180.0
+    """A session with no question for this long is dropped (a closed page is dropped after two minutes)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
