@@ -90,6 +90,8 @@ class Settings:
     """API key for the LLM server; never printed."""
     llm_timeout: float = 60.0
     """Seconds before an LLM call is abandoned."""
+    llm_max_tokens: int = 512
+    """Longest reply asked of the model (a small model can otherwise write until its context is full)."""
 
     # --- web app
     host: str = "127.0.0.1"
