@@ -146,6 +146,7 @@ def test_speed_of_the_real_server(llama_server, llm_answerer):
     FIGURES["tokens"] = len(arrivals)
     FIGURES["tokens_per_s"] = round((len(arrivals) - 1) / (arrivals[-1] - arrivals[0]), 1)
     FIGURES["prompt_chars"] = sum(len(m["content"]) for m in body["messages"])
+    print(f"\nllama.cpp: TTFT {FIGURES['ttft_s']} s, {FIGURES['tokens_per_s']} token/s ({len(arrivals)} tokens)")
 
 
 def test_openai_engine_end_to_end(llm_answerer):
