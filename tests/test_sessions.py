@@ -108,3 +108,29 @@ def test_two_sessions_at_once_never_see_each_other(full_index, retriever, tmp_pa
             for q in other:
                 assert esc(q)[:80] not in sources, f"session {i} sees another session's sources"
                 assert q not in export, f"session {i} exports another session's question"
+
+
+def test_closed_and_idle_sessions_are_dropped_open_ones_kept():
+    import datetime as dt
+    import threading
+    from collections import OrderedDict
+    from types import SimpleNamespace
+
+    from ui.sessions import prune_sessions
+
+    now = dt.datetime(2026, 12, 1, 10, 0, 0)
+    ago = lambda s: now - dt.timedelta(seconds=s)  # noqa: E731
+    cases = {  # session -> (page closed, seconds since its last question, kept)
+        "open-recent": (False, 30, True),
+        "open-idle-long": (False, 4 * 3600, False),
+        "closed-just-now": (True, 60, True),
+        "closed-long-ago": (True, 300, False),
+    }
+    holder = SimpleNamespace(
+        session_data=OrderedDict((sid, SimpleNamespace(is_closed=c)) for sid, (c, _, _) in cases.items()),
+        time_last_used={sid: ago(s) for sid, (_, s, _) in cases.items()},
+        lock=threading.Lock(),
+    )
+    dropped = prune_sessions(holder, closed_grace_s=120, idle_s=3 * 3600, now=now)
+    assert set(holder.session_data) == {sid for sid, (_, _, kept) in cases.items() if kept}
+    assert set(holder.time_last_used) == set(holder.session_data) and dropped == 2
