@@ -73,7 +73,7 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
     from rag.live import LiveAnswerer
     from rag.types import Answer
     from ui.documents import documents_tab, scope_choices, scope_from_choice
-    from ui.export import conversation_markdown
+    from ui.export import conversation_markdown, prune_exports
     from ui.feedback import FeedbackStore
     from ui.render import ENGINE_LABELS, answer_markdown, esc, sources_html
 
@@ -86,14 +86,19 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
     engines = [(ENGINE_LABELS.get(e, e), e) for e in answerer.engines()]
 
     def respond(message: str, chat: list, turns: list, engine: str, k: int, scope: str | None = None):
+        # Outputs that do not change are yielded as they are, not as gr.skip(): in Gradio 6.31 every skip
+        # registers a new component in the session's config, which then grows with every question.
+        shown = sources_html(turns, documents)
+        saved = turns[-1].get("export") if turns else None
+        saved = saved if saved and Path(saved).is_file() else None
         question = (message or "").strip()
         if not question:
             gr.Warning("Silakan tulis pertanyaan terlebih dahulu.")
-            yield chat, turns, gr.skip(), message, gr.skip()
+            yield chat, turns, shown, message, saved
             return
         history = [t["question"] for t in turns]
         chat = chat + [{"role": "user", "content": esc(question)}, {"role": "assistant", "content": "…"}]
-        yield chat, turns, gr.skip(), "", gr.skip()
+        yield chat, turns, shown, "", saved
         final: Answer | None = None
         partial = ""
         try:
@@ -102,12 +107,12 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
                 if isinstance(event, str):
                     partial += event
                     chat[-1] = {"role": "assistant", "content": esc(partial) + " ▌"}
-                    yield chat, turns, gr.skip(), "", gr.skip()
+                    yield chat, turns, shown, "", saved
                 else:
                     final = event
         except RagError as err:
             chat[-1] = {"role": "assistant", "content": f"Maaf, terjadi masalah: {esc(str(err))}"}
-            yield chat, turns, gr.skip(), "", gr.skip()
+            yield chat, turns, shown, "", saved
             return
         except Exception:
             log.exception("answer failed")
@@ -115,7 +120,7 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
                 "role": "assistant",
                 "content": "Maaf, terjadi kesalahan saat menyusun jawaban. Silakan coba lagi.",
             }
-            yield chat, turns, gr.skip(), "", gr.skip()
+            yield chat, turns, shown, "", saved
             return
         turn_id = (turns[-1]["id"] + 1) if turns else 0
         turns = (turns + [{"id": turn_id, "question": final.question or question, "answer": final}])[-MAX_TURNS:]
@@ -127,9 +132,10 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
             pieces = text.split("\n")
             for i in range(1, len(pieces)):
                 chat[-1] = {"role": "assistant", "content": "\n".join(pieces[:i])}
-                yield chat, turns, gr.skip(), "", gr.skip()
+                yield chat, turns, shown, "", saved
         chat[-1] = {"role": "assistant", "content": answer_markdown(final, t)}
-        yield chat, turns, sources_html(turns, documents), "", export(turns)
+        turns[-1]["export"] = export(turns)
+        yield chat, turns, sources_html(turns, documents), "", turns[-1]["export"]
 
     def export(turns: list) -> str | None:
         if not turns:
@@ -137,6 +143,7 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
         export_dir.mkdir(parents=True, exist_ok=True)
         path = export_dir / f"percakapan-tanya-peksos-{uuid.uuid4().hex[:8]}.md"
         path.write_text(conversation_markdown(turns, documents), encoding="utf-8")
+        prune_exports(export_dir, settings.session_idle_minutes * 60)
         return str(path)
 
     def new_chat():
@@ -158,7 +165,9 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
 
     on_feedback.__annotations__["data"] = gr.LikeData  # resolved type, so Gradio injects the event data
 
-    with gr.Blocks(title="Tanya Peksos", analytics_enabled=False) as demo:
+    # Gradio's copies of the exports are deleted hourly once as old as the longest a session is kept.
+    cache_age = int(settings.session_idle_minutes * 60)
+    with gr.Blocks(title="Tanya Peksos", analytics_enabled=False, delete_cache=(3600, cache_age)) as demo:
         turns = gr.State([], time_to_live=6 * 3600)
         gr.HTML(
             "<div id='header'><h1>Tanya Peksos</h1><p>Tanya jawab tentang pekerjaan sosial dari peraturan dan "
@@ -220,7 +229,15 @@ def launch_kwargs(settings: Settings) -> dict:
         "css": CSS,
         "js": JS,
         "footer_links": [],
+        "state_session_capacity": settings.max_sessions,
     }
+
+
+def configure_gradio_env() -> None:
+    """Before Gradio starts: no analytics, no hub, and per-event statistics kept for 500 events, not 10,000."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -235,8 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    configure_gradio_env()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -269,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     demo = build_app(settings, answerer)
     demo.queue(default_concurrency_limit=4, max_size=64)
+    from ui.sessions import start_session_sweeper
+
+    start_session_sweeper(demo, settings.session_idle_minutes)
     demo.launch(**launch_kwargs(settings))
     return 0
 

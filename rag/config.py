@@ -112,6 +112,8 @@ class Settings:
     """API key for the LLM server; never printed."""
     llm_timeout: float = 60.0
     """Seconds before an LLM call is abandoned."""
+    llm_max_tokens: int = 512
+    """Longest reply asked of the model (a small model can otherwise write until its context is full)."""
 
     # --- web app
     host: str = "127.0.0.1"
@@ -120,7 +122,12 @@ class Settings:
     """Port the app listens on."""
     admin_password: str = field(default="", repr=False)
     """Password for adding and removing documents when the app listens on a non-loopback address
-    (on 127.0.0.1/localhost these are open; elsewhere, without a password, they are disabled)."""
+    (on 127.0.0.1/localhost these are open; elsewhere, without a password, they are disabled; `make serve`
+    refuses to start without one). Never printed."""
+    max_sessions: int = 500
+    """Browser sessions whose conversation the server keeps; beyond this the least recently used is dropped."""
+    session_idle_minutes: float = 180.0
+    """A session with no question for this long is dropped (a closed page is dropped after two minutes)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

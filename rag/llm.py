@@ -25,6 +25,7 @@ def make_chat_model(settings: Settings, engine: str):
             timeout=settings.llm_timeout,
             max_retries=0,
             temperature=0,
+            max_tokens=settings.llm_max_tokens,
         )
     if engine == "ollama":
         from langchain_ollama import ChatOllama
@@ -33,6 +34,7 @@ def make_chat_model(settings: Settings, engine: str):
             model=settings.llm_model or "qwen2.5:7b-instruct",
             base_url=settings.llm_base_url or "http://127.0.0.1:11434",
             temperature=0,
+            num_predict=settings.llm_max_tokens,
             client_kwargs={"timeout": settings.llm_timeout},
         )
     if engine == "llamacpp":
@@ -49,7 +51,7 @@ def make_chat_model(settings: Settings, engine: str):
             temperature=0,
             n_threads=settings.embed_threads,
             n_ctx=4096,
-            max_tokens=512,
+            max_tokens=settings.llm_max_tokens,
             verbose=False,
         )
     raise LLMUnavailable(f"mesin '{engine}' tidak dikenal")

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from pathlib import Path
 
 from rag.types import Answer
+
+PRUNE_EVERY_S = 600.0
+_last_prune = {"at": 0.0}
 
 
 def conversation_markdown(turns: list[dict], documents: dict[str, dict]) -> str:
@@ -29,3 +34,20 @@ def conversation_markdown(turns: list[dict], documents: dict[str, dict]) -> str:
             lines.append(f"  > {c.quote}")
         lines.append("")
     return "\n".join(lines)
+
+
+def prune_exports(folder: Path, max_age_s: float) -> int:
+    """Delete exports older than `max_age_s` (each answer writes one); scans at most every PRUNE_EVERY_S."""
+    now = time.time()
+    if now - _last_prune["at"] < PRUNE_EVERY_S:
+        return 0
+    _last_prune["at"] = now
+    removed = 0
+    for path in folder.glob("percakapan-tanya-peksos-*.md"):
+        try:
+            if now - path.stat().st_mtime > max_age_s:
+                path.unlink()
+                removed += 1
+        except OSError:  # removed meanwhile by another worker
+            continue
+    return removed
