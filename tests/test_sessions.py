@@ -16,15 +16,17 @@ from app import build_app
 from rag.answer import Answerer
 from tests.conftest import free_port
 from tests.test_app import _text, _wait_http
+from ui.documents import scope_from_choice
 from ui.render import answer_markdown, esc
 
-# What each session asks, in order. A session may also carry UI settings (e.g. a document scope once
-# the app has one): `ask` passes them in the /tanya call, and `expected` must answer with them too.
+# What each session asks, in order, with its UI settings: the two sessions search different scopes (laws
+# only, articles only), so an answer or a source that crossed over would cite the other kind of document.
 SESSIONS = [
     {
         "questions": ["Berapa lama STR berlaku?", "Siapa yang menerbitkan STR?", "Apa itu praktik pekerjaan sosial?"],
         "engine": "extractive",
         "top_k": 5,
+        "scope": "kind:law",
     },
     {
         "questions": [
@@ -34,6 +36,7 @@ SESSIONS = [
         ],
         "engine": "extractive",
         "top_k": 5,
+        "scope": "kind:article",
     },
 ]
 
@@ -41,7 +44,7 @@ SESSIONS = [
 def ask(client, session: dict, question: str, chat: list) -> tuple[list, str, str | None]:
     """One question through /tanya with the session's settings; returns (chat, sources HTML, export path)."""
     chat, sources, _box, download = client.predict(
-        question, chat, session["engine"], session["top_k"], api_name="/tanya"
+        question, chat, session["engine"], session["top_k"], session["scope"], api_name="/tanya"
     )
     return chat, sources, download
 
@@ -49,7 +52,10 @@ def ask(client, session: dict, question: str, chat: list) -> tuple[list, str, st
 def expected(answerer: Answerer, session: dict, upto: int) -> str:
     """The assistant message for question `upto` when this conversation is the only one."""
     qs = session["questions"]
-    ans = answerer.answer(qs[upto], qs[:upto], engine=session["engine"], top_k=session["top_k"])
+    scope = scope_from_choice(session["scope"])
+    ans = answerer.answer(qs[upto], qs[:upto], engine=session["engine"], top_k=session["top_k"], scope=scope)
+    kinds = {answerer.retriever.catalogue.by_id.get(c.chunk.source_id) is not None for c in ans.citations}
+    assert kinds <= {session["scope"] == "kind:law"}, "an answer cites outside its scope"
     return answer_markdown(ans, upto)
 
 
