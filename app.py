@@ -250,38 +250,50 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def configure_logging(*noisy: str) -> None:
+    """The CLI entry points' logging: INFO from our code, warnings only from the HTTP libraries (and `noisy`)."""
     configure_gradio_env()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    settings = Settings.from_env().replace(
-        host=args.host, port=args.port, index_dir=args.index_dir, corpus_dir=args.corpus_dir
-    )
+    for name in ("httpx", "urllib3", *noisy):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def open_answerer(settings: Settings, ingest: bool = True, where: str = ""):
+    """Bring the index up to date (unless `ingest` is False) and open it; None after printing why it failed."""
     from rag.answer import Answerer
     from rag.errors import RagError
     from rag.prompts import check_prompts
     from rag.retrieve import Retriever
 
-    if not args.no_ingest:
+    if ingest:
         from ingest.pipeline import run_ingest
 
-        print("Memeriksa indeks…", flush=True)
+        print(f"Memeriksa indeks{where}…", flush=True)
         try:
             report = run_ingest(settings, show_progress=True)
         except RagError as err:
             print(f"Gagal memperbarui indeks: {err}", file=sys.stderr)
-            return 1
+            return None
         for s in report.skipped:
             print(f"PERINGATAN: dilewati {s.path}: {s.reason}", file=sys.stderr)
         if not report.nothing_changed:
             print(f"Indeks diperbarui: {report.documents} dokumen, {report.chunks} potongan.", flush=True)
     try:
         check_prompts()
-        answerer = Answerer(settings, Retriever(settings))
+        return Answerer(settings, Retriever(settings))
     except RagError as err:
         print(f"Gagal membuka indeks: {err}", file=sys.stderr)
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    settings = Settings.from_env().replace(
+        host=args.host, port=args.port, index_dir=args.index_dir, corpus_dir=args.corpus_dir
+    )
+    answerer = open_answerer(settings, ingest=not args.no_ingest)
+    if answerer is None:
         return 1
     demo = build_app(settings, answerer)
     demo.queue(default_concurrency_limit=4, max_size=64)

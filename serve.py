@@ -66,12 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from app import configure_gradio_env
+    from app import configure_logging, open_answerer
 
-    configure_gradio_env()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "urllib3", "chromadb"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging("chromadb")
     settings = Settings.from_env().replace(
         host=args.host,
         port=args.port,
@@ -86,23 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.admin_password:
         print("Kata sandi admin belum disetel: setel TANYA_ADMIN_PASSWORD sebelum `make serve`.", file=sys.stderr)
         return 2
-    from rag.answer import Answerer
-    from rag.errors import RagError
-    from rag.prompts import check_prompts
-    from rag.retrieve import Retriever
-
-    try:
-        if not args.no_ingest:
-            from ingest.pipeline import run_ingest
-
-            print(f"Memeriksa indeks (Chroma di {settings.chroma_host}:{settings.chroma_port})…", flush=True)
-            report = run_ingest(settings, show_progress=True)
-            for s in report.skipped:
-                print(f"PERINGATAN: dilewati {s.path}: {s.reason}", file=sys.stderr)
-        check_prompts()
-        answerer = Answerer(settings, Retriever(settings))
-    except RagError as err:
-        print(f"Gagal menyiapkan indeks: {err}", file=sys.stderr)
+    answerer = open_answerer(
+        settings, ingest=not args.no_ingest, where=f" (Chroma di {settings.chroma_host}:{settings.chroma_port})"
+    )
+    if answerer is None:
         return 1
     import uvicorn
 
