@@ -116,6 +116,28 @@ Dalam Undang-Undang ini yang dimaksud dengan:
 """
 
 
+# A made-up law uploaded by the document tests (CLI and browser): its Pasal 7 is what they ask about.
+UPLOAD_LAW = """---
+title: Peraturan Contoh tentang Rumah Singgah
+kind: law
+---
+
+## BAB I KETENTUAN UMUM
+
+#### Pasal 1
+
+Rumah Singgah adalah tempat perlindungan sementara bagi anak jalanan.
+
+## BAB II KEWAJIBAN
+
+#### Pasal 7
+
+(1) Rumah Singgah wajib menyediakan makanan bergizi dan tempat tidur yang layak bagi anak jalanan.
+
+(2) Rumah Singgah wajib mencatat setiap anak jalanan yang dilayani.
+"""
+
+
 @pytest.fixture
 def small_corpus(tmp_path) -> Path:
     """Two small documents: one real curated article and a tiny law."""

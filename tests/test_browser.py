@@ -14,7 +14,7 @@ import pytest
 
 from app import build_app, launch_kwargs
 from rag.answer import Answerer
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, UPLOAD_LAW, free_port
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -176,27 +176,6 @@ def test_a_who_question_shows_the_one_list_item_with_its_introduction(served_app
     marks = " ".join(m.text for m in active[0].find_elements(By.TAG_NAME, "mark"))
     assert "menerbitkan, memperpanjang" in marks
     browser.save_screenshot(str(ARTIFACTS / "07-siapa-yang.png"))
-
-
-UPLOAD_LAW = """---
-title: Peraturan Contoh tentang Rumah Singgah
-kind: law
----
-
-## BAB I KETENTUAN UMUM
-
-#### Pasal 1
-
-Rumah Singgah adalah tempat perlindungan sementara bagi anak jalanan.
-
-## BAB II KEWAJIBAN
-
-#### Pasal 7
-
-(1) Rumah Singgah wajib menyediakan makanan bergizi dan tempat tidur yang layak bagi anak jalanan.
-
-(2) Rumah Singgah wajib mencatat setiap anak jalanan yang dilayani.
-"""
 
 
 @pytest.fixture(scope="module")

@@ -24,28 +24,9 @@ from ingest.manage import (
 from ingest.pipeline import run_ingest
 from rag.store import current_generation, read_manifest
 from rag.types import Scope
-from tests.conftest import CORPUS, SMALL_LAW, make_settings
+from tests.conftest import CORPUS, SMALL_LAW, UPLOAD_LAW, make_settings
 
 ARTICLE = "kompasiana-masa-depan-profesi"
-UPLOAD_LAW = """---
-title: Peraturan Contoh tentang Rumah Singgah
-kind: law
----
-
-## BAB I KETENTUAN UMUM
-
-#### Pasal 1
-
-Rumah Singgah adalah tempat perlindungan sementara bagi anak jalanan.
-
-## BAB II KEWAJIBAN
-
-#### Pasal 7
-
-(1) Rumah Singgah wajib menyediakan makanan bergizi dan tempat tidur yang layak bagi anak jalanan.
-
-(2) Rumah Singgah wajib mencatat setiap anak jalanan yang dilayani.
-"""
 QUESTION = "Apa kewajiban rumah singgah bagi anak jalanan?"
 
 
