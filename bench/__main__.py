@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             "s",
             "<= 10",
         )
+        _row("unggah sampai kualitas penuh (semua vektor) median", r["upload_to_full_quality_median_s"], "s")
+        for state, q in r["dev_questions_on_this_law"].items():
+            label = "sebelum vektor" if state == "before_vectors" else "setelah vektor"
+            _row(f"pertanyaan dev tentang UU itu ({q['n']}), {label}: fakta emas", q["gold_fact_hit"], "")
     from bench.common import results_dir
 
     print(f"hasil: {results_dir().resolve()}")

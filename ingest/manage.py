@@ -103,11 +103,13 @@ def add_documents(
     embedder: Embedder | None = None,
     show_progress: bool = False,
     defer_sentences: bool = False,
+    defer_vectors: bool = False,
 ) -> tuple[list[AddResult], IngestReport | None]:
     """Check, store and ingest `files` (a path, or a path with the name its owner gave it).
 
-    With `defer_sentences` the documents are answerable after their chunk vectors are embedded; call
-    complete_documents() afterwards for their sentence vectors (see run_ingest).
+    With `defer_sentences` the documents are answerable after their chunk vectors are embedded, with
+    `defer_vectors` before any vector is (BM25 at once, the passages a question reaches embedded on demand);
+    call complete_documents() afterwards for the vectors left out (see run_ingest).
 
     Files that cannot be used get an AddResult with an Indonesian `error` and are not stored. When the
     ingest itself fails, the stored files are taken back and DocumentError is raised: the index is unchanged.
@@ -144,7 +146,11 @@ def add_documents(
                 stored.append((i, target))
             try:
                 report = run_ingest(
-                    settings, show_progress=show_progress, embedder=embedder, defer_sentences=defer_sentences
+                    settings,
+                    show_progress=show_progress,
+                    embedder=embedder,
+                    defer_sentences=defer_sentences,
+                    defer_vectors=defer_vectors,
                 )
             except Exception as err:  # an embedder or store failure: take the files back, index unchanged
                 for _, target in stored:
@@ -174,7 +180,7 @@ def add_documents(
 
 
 def complete_documents(settings: Settings, embedder: Embedder | None = None) -> IngestReport | None:
-    """Embed the sentence vectors an upload deferred (a new generation); None when none are pending."""
+    """Embed the vectors an upload deferred (a new generation); None when none are pending."""
     with ingest_lock(settings):
         manifest = read_manifest(settings.index_dir) or {}
         if not any(d.get("sentences_pending") for d in manifest.get("documents", {}).values()):

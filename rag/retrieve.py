@@ -24,6 +24,7 @@ from rag.config import Settings
 from rag.cooccur import Cooccurrence, abbreviation_forms
 from rag.embed import Embedder, make_embedder
 from rag.errors import IndexCorrupt, IndexMismatch, StoreUnavailable
+from rag.pending import PendingVectors
 from rag.query import ParsedQuery, definition_pattern, locator_matches, parse_query
 from rag.spelling import Speller
 from rag.store import Generation, chroma_client, get_collection, load_generation
@@ -116,6 +117,8 @@ class Retriever:
         self._idf_unknown = math.log((n + 1) / 0.5)
         self.speller = Speller(self._idf)
         self._cooccurrence: Cooccurrence | None = None
+        self.pending = PendingVectors(self.generation, lambda: self.embedder)
+        """Chunks of documents committed without vectors yet (an upload being completed)."""
         offsets = np.asarray(self.generation.sentence_offsets, dtype=np.int64)
         n_sent = self.generation.sentence_vectors.shape[0]
         # reduceat needs valid start indices; chunks without sentences are masked out afterwards.
@@ -405,6 +408,8 @@ class Retriever:
         return any(pattern.search(text) for _, text in self._sentences_folded)
 
     def sentence_vector(self, chunk_idx: int, j: int) -> np.ndarray:
+        if chunk_idx in self.pending:
+            return self.pending.sentence_vector(chunk_idx, j)
         return self.generation.sentence_vectors[self.generation.sentence_offsets[chunk_idx] + j]
 
     def search_with_signals(
@@ -416,7 +421,9 @@ class Retriever:
         order = self.fuse(sig)[:k]
         dense_s = dict(sig.dense)
         lex_s = dict(sig.lexical)
-        missing = [i for i, _ in order if i not in dense_s]
+        missing = [i for i, _ in order if i not in dense_s and i not in self.pending]
+        for i, vec in self.pending.chunk_vectors([i for i, _ in order]).items():
+            dense_s[i] = float(np.dot(vec, sig.qvec))
         if missing:  # cosine for candidates that came only from BM25, sentences or a law reference
             got = self.collection.get(ids=[self.chunks[i].chunk_id for i in missing], include=["embeddings"])
             for cid, vec in zip(got["ids"], got["embeddings"], strict=True):

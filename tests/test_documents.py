@@ -483,12 +483,85 @@ def test_deferred_sentence_vectors_answer_at_once_and_are_completed(index, tmp_p
     assert complete_documents(index, embedder) is None
 
 
+class _Counting:
+    """The real embedder, counting the passages it embeds."""
+
+    def __init__(self, inner):
+        self.inner, self.dim, self.passages = inner, inner.dim, 0
+        self.backend, self.model_id = inner.backend, inner.model_id
+
+    def embed_passages(self, texts):
+        self.passages += len(texts)
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def test_lexical_first_upload_answers_before_any_vector_and_is_completed(index, tmp_path, embedder):
+    import numpy as np
+
+    from rag.answer import Answerer
+    from rag.retrieve import Retriever
+    from rag.store import chroma_client, get_collection, load_generation
+
+    counting = _Counting(embedder)
+    results, report = add_documents(index, [_law_file(tmp_path)], embedder=counting, defer_vectors=True)
+    assert results[0].ok and report.lexical_only == ["rumah-singgah"]
+    assert counting.passages == 0 and report.embedded_texts == 0
+    gen = load_generation(index)
+    doc = gen.manifest["documents"]["rumah-singgah"]
+    assert doc["vectors_pending"] and doc["sentences_pending"]
+    assert not gen.manifest["documents"]["uu-contoh"].get("vectors_pending")
+    ids = [c.chunk_id for c in gen.chunks if c.source_id == "rumah-singgah"]
+    collection = get_collection(chroma_client(index), gen.manifest["collection"])
+    assert collection.get(ids=ids)["ids"] == []  # nothing of it in the vector store yet
+
+    retriever = Retriever(index, counting)
+    ans = Answerer(index, retriever).answer(QUESTION)
+    cited = [c for c in ans.citations if c.chunk.source_id == "rumah-singgah"]
+    assert cited and any("Pasal 7" in c.chunk.locator for c in cited)
+    # Only the passages the question reached were embedded, with their sentences, and their cosine is real.
+    assert 0 < counting.passages <= sum(1 + len(gen.chunks[i].sentences) for i in retriever.pending.chunks)
+    pasal7 = next(c for c in cited if "Pasal 7" in c.chunk.locator)
+    idx = gen.by_id[pasal7.chunk.chunk_id]
+    real = embedder.embed_passages([pasal7.chunk.embed_text])[0]
+    assert np.allclose(retriever.pending.chunk_vectors([idx])[idx], real, atol=1e-4)
+
+    done = complete_documents(index, embedder)
+    assert done is not None and done.completed == ["rumah-singgah"]
+    n_sentences = sum(len(c.sentences) for c in gen.chunks if c.source_id == "rumah-singgah")
+    assert done.embedded_texts == len(ids) + n_sentences
+    gen = load_generation(index)
+    doc = gen.manifest["documents"]["rumah-singgah"]
+    assert not doc.get("vectors_pending") and not doc.get("sentences_pending")
+    assert sorted(collection.get(ids=ids)["ids"]) == sorted(ids)
+    assert not Retriever(index, embedder).pending.chunks
+    after = _answer(index, embedder, QUESTION)
+    assert any(c.chunk.source_id == "rumah-singgah" and "Pasal 7" in c.chunk.locator for c in after.citations)
+
+
+def test_an_upload_while_another_is_lexical_only_keeps_it_pending(index, tmp_path, embedder):
+    from rag.store import load_generation
+
+    add_documents(index, [_law_file(tmp_path)], embedder=embedder, defer_vectors=True)
+    other = _law_file(tmp_path, "lain.md", UPLOAD_LAW.replace("Rumah Singgah", "Panti Asuhan"))
+    add_documents(index, [other], embedder=embedder, defer_sentences=True)
+    docs = load_generation(index).manifest["documents"]
+    assert docs["rumah-singgah"]["vectors_pending"]
+    assert docs["lain"]["sentences_pending"] and not docs["lain"].get("vectors_pending")
+    done = complete_documents(index, embedder)
+    assert sorted(done.completed) == ["lain", "rumah-singgah"]
+    docs = load_generation(index).manifest["documents"]
+    assert not any(d.get("vectors_pending") or d.get("sentences_pending") for d in docs.values())
+
+
 def test_bench_upload_measures_until_answerable(template, tmp_path):
     from bench.upload import run
 
     r = run(template, source=_law_file(tmp_path), question=QUESTION, repeats=1)
     first = r["runs"][0]
     assert r["base_index"]["documents"] == 2 and first["chunks"] == 2
-    assert first["embedded_texts"] == first["chunks"]  # answerable before the sentence vectors
-    assert first["sentences_embedded_after"] >= 3
+    assert first["embedded_texts"] == 0  # answerable before any vector is embedded
+    assert first["embedded_after"] >= first["chunks"] + 3  # then its chunk and sentence vectors
     assert 0 < r["upload_to_answerable_median_s"] <= r["upload_to_full_quality_median_s"]

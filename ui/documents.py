@@ -133,7 +133,7 @@ class DocumentActions:
         self.live = live
         self.documents = documents
         self.completion: threading.Thread | None = None
-        """Embeds the sentence vectors of the latest upload in the background, then reloads again."""
+        """Embeds the vectors of the latest upload in the background, then reloads again."""
 
     def refresh(self) -> None:
         """Reload the committed generation and update the shared document metadata in place."""
@@ -155,12 +155,12 @@ class DocumentActions:
         embedder = self.live.current.retriever.embedder
         try:
             results, report = add_documents(
-                self.settings, items, embedder=embedder, show_progress=show_progress, defer_sentences=True
+                self.settings, items, embedder=embedder, show_progress=show_progress, defer_vectors=True
             )
         except RagError as err:
             return f"**Gagal** — {esc(str(err))}"
         if report is not None:
-            self.refresh()  # answerable now: dense, BM25 and chunk-level sentence scores
+            self.refresh()  # answerable now: BM25 and references; the passages a question reaches are embedded
             self.completion = threading.Thread(target=self._complete, name="complete-upload", daemon=True)
             self.completion.start()
         return upload_report_markdown(results)
@@ -172,7 +172,7 @@ class DocumentActions:
             if complete_documents(self.settings, embedder=self.live.current.retriever.embedder) is not None:
                 self.refresh()
         except Exception:  # a thread's edge: the next ingest (or app start) completes them; answers work meanwhile
-            log.exception("sentence vectors of an upload not completed")
+            log.exception("vectors of an upload not completed")
 
     def remove(self, source_id: str | None, password: str | None = None) -> str:
         from ingest.manage import remove_document
