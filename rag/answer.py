@@ -10,22 +10,16 @@ import unicodedata
 from collections.abc import Iterator
 
 from rag import extractive
-from rag.abstain import (
-    RegulationCheck,
-    action_check,
-    answer_type_checks,
-    question_checks,
-    relation_check,
-    sanction_check,
-)
 from rag.answer_gate import assess
+from rag.checks.base import Case
+from rag.checks.gate import judge, regulation_refusal
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
 from rag.errors import LLMUnavailable
+from rag.frame import Frame, parse_frame
 from rag.llm import ENGINES, complete, make_chat_model, stream_chat
 from rag.prompts import NOT_FOUND, format_history, format_passages, render_prompt
-from rag.query import parse_query, strip_references
 from rag.text import content_terms, normalize_whitespace
 from rag.types import Answer, Citation, Scope, SearchResult
 
@@ -114,9 +108,12 @@ class Answerer:
         t1 = time.perf_counter()
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
-        refusal = self._regulation_refusal(parsed)
-        assessment = None if refusal else assess(self.settings, self.retriever, search_query, results, cands, q_terms)
-        reason = refusal.reason if refusal else self._gate(search_query, parsed, q_terms, cands, results, assessment)
+        frame = parse_frame(search_query, parsed, self.retriever.catalogue)
+        case = Case(self.retriever, results, cands, q_terms)
+        refusal = regulation_refusal(self.settings, frame, case)
+        if refusal is None:
+            case = dataclasses.replace(case, model=assess(self.settings, frame, case))
+        reason = refusal.reason if refusal else self._gate(frame, case)
         if sig.repairs:  # tell the reader what was searched instead of the misspelled words
             fixed = ", ".join(f"{typo} → {word}" for typo, word in sig.repairs.items())
             notice = " ".join(filter(None, [notice, f"Ejaan disesuaikan untuk pencarian: {fixed}."]))
@@ -158,54 +155,10 @@ class Answerer:
                 pass  # the rule-based rewrite still works
         return rule
 
-    def _regulation_refusal(self, parsed):
-        """The named refusal for a regulation or Pasal the index does not hold (None: nothing to refuse)."""
-        if not self.settings.regulation_check:
-            return None
-        ev = RegulationCheck(self.retriever.catalogue, self.retriever.mentions_phrase)(parsed)
-        return None if ev.answer else ev
-
-    def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult], model=None) -> str | None:
-        """None to answer, or the reason to abstain."""
-        model_says = None if model is None or model.answers else f"model: P(jawab) {model.p_answer:.2f}"
-        if model is not None and self.settings.answer_rules == "none":
-            return model_says
-        skip = self.settings.gate_skipped()
-        dense = parse_query(self.retriever.speller.correct(q)[0]).dense_text
-        std = re.sub(r"\(.*?\)", " ", dense)
-        topics = re.sub(r"\(.*?\)", " ", strip_references(dense, self.retriever.catalogue))
-        ev = question_checks(parsed, self.retriever.unknown_terms(topics)) if "question" not in skip else None
-        if ev is not None and not ev.answer:
-            return ev.reason
-        for name, check in (("relation", relation_check), ("action", action_check), ("sanction", sanction_check)):
-            ev = check(std, self.retriever.cooccurrence) if name not in skip else None
-            if ev is not None and not ev.answer:
-                return ev.reason
-        if not cands:
-            return "tidak ada bagian sumber"
-        ranked = sorted(cands, key=lambda c: -c.score)
-        best = ranked[:5]
-        covers = [self.retriever.text_coverage(q_terms, c.sentence.text) for c in best]
-        # A number or date may sit a little lower (the composer looks as far, see extractive.select), in a
-        # sentence that is on topic once the ayat it points back to is read with it.
-        on_topic = [
-            c.sentence.text
-            for c in ranked[: extractive.CARRIER_POOL]
-            if self.retriever.text_coverage(q_terms, extractive.with_referenced_ayat(c, cands)) >= 0.34
-        ]
-        ev = answer_type_checks(q, [c.sentence.text for c in best], on_topic) if "answer_type" not in skip else None
-        if ev is not None and not ev.answer:
-            return ev.reason
-        if parsed.law_refs and any(r.score >= 1.0 for r in results):
-            return None  # the question points at a Pasal we hold: answer with it
-        if model is not None and (model_says or self.settings.answer_rules == "checks"):
-            return model_says
-        top_cover = max(covers)
-        top_sim = max(c.sim for c in best)
-        s = self.settings
-        if "floor" not in skip and top_cover < s.abstain_min_coverage and top_sim < s.abstain_min_similarity:
-            return f"bukti lemah (cakupan {top_cover:.2f}, kemiripan {top_sim:.2f})"
-        return None
+    def _gate(self, frame: Frame, case: Case) -> str | None:
+        """None to answer, or the reason to abstain (rag.checks.gate)."""
+        verdict = judge(self.settings, frame, case)
+        return None if verdict.answer else verdict.reason
 
     def _extractive(self, q, parsed, cands, results, base, t0, t1) -> Answer:
         q_terms = content_terms(parsed.lexical_text)
