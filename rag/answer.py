@@ -8,6 +8,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rag import extractive
 from rag.answer_gate import assess
@@ -21,7 +22,7 @@ from rag.frame import Frame, parse_frame
 from rag.llm import ENGINES, complete, make_chat_model, stream_chat
 from rag.prompts import NOT_FOUND, format_history, format_passages, render_prompt
 from rag.text import content_terms, normalize_whitespace
-from rag.types import Answer, Citation, Scope, SearchResult
+from rag.types import Answer, Citation, Scope
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,21 @@ def clean_question(raw: str) -> tuple[str, str | None]:
         notice = f"Pertanyaan terlalu panjang ({len(text)} karakter); hanya {len(cut)} karakter pertama yang dipakai."
         return cut, notice
     return text, None
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """One question past the gate: what the composing steps read."""
+
+    q: str
+    history: list[str]
+    frame: Frame
+    case: Case
+    base: dict
+    """The fields every Answer of this question carries (question, retrieved, engine, notice, search_query)."""
+    t0: float
+    t1: float
+    """perf_counter at the start and after retrieval (for the Answer's timings)."""
 
 
 class Answerer:
@@ -128,10 +144,11 @@ class Answerer:
             log.info("abstained on %r: %s", q, reason)
             yield Answer(text=refusal.message if refusal else ABSTAIN_TEXT, abstained=True, timings=_ms(t0, t1), **base)
             return
+        turn = _Turn(q, history, frame, case, base, t0, t1)
         if engine == "extractive":
-            yield self._extractive(q, parsed, cands, results, base, t0, t1)
+            yield self._extractive(turn)
             return
-        yield from self._generative(q, history, engine, cands, parsed, results, base, t0, t1)
+        yield from self._generative(turn)
 
     # ------------------------------------------------------------------ steps
 
@@ -160,7 +177,8 @@ class Answerer:
         verdict = judge(self.settings, frame, case)
         return None if verdict.answer else verdict.reason
 
-    def _extractive(self, q, parsed, cands, results, base, t0, t1) -> Answer:
+    def _extractive(self, turn: _Turn) -> Answer:
+        parsed, cands, results = turn.frame.parsed, turn.case.cands, turn.case.results
         q_terms = content_terms(parsed.lexical_text)
         referenced = [n for n, r in enumerate(results, 1) if parsed.law_refs and r.score >= 1.0]
 
@@ -173,7 +191,7 @@ class Answerer:
             seeds = chosen[:1]
         else:
             chosen, seeds = extractive.select(
-                cands, parsed, q, self.settings.max_answer_sentences, cover=cover, focus=focus
+                cands, parsed, turn.q, self.settings.max_answer_sentences, cover=cover, focus=focus
             )
         if focus is not None:  # the item that answers "siapa yang V X", not the rest of its list
             chosen = [c for c in chosen if c is focus or not extractive.same_list(c, focus, cands)]
@@ -182,15 +200,16 @@ class Answerer:
         text = extractive.render(full)
         # Sentences are known exactly here; no need to re-split the rendered text.
         pre = [(normalize_whitespace(c.sentence.text), (c.n,)) for c in full]
-        return self._finish(text, results, base, t0, t1, pre)
+        return self._finish(turn, text, pre)
 
-    def _generative(self, q, history, engine, cands, parsed, results, base, t0, t1) -> Iterator:
+    def _generative(self, turn: _Turn) -> Iterator:
+        engine = turn.base["engine"]
         system = render_prompt("answer_system", not_found=NOT_FOUND)
         user = render_prompt(
             "answer_user",
-            passages=format_passages([r.chunk for r in results]),
-            history=format_history(history),
-            question=q,
+            passages=format_passages([r.chunk for r in turn.case.results]),
+            history=format_history(turn.history),
+            question=turn.q,
         )
         parts: list[str] = []
         try:
@@ -198,37 +217,29 @@ class Answerer:
                 parts.append(delta)
                 yield delta
         except LLMUnavailable as err:
-            yield self._fallback(q, parsed, cands, results, base, t0, t1, str(err))
+            yield self._fallback(turn, str(err))
             return
         raw = "".join(parts).strip()
         if not raw:
-            yield self._fallback(q, parsed, cands, results, base, t0, t1, "model tidak mengembalikan teks")
+            yield self._fallback(turn, "model tidak mengembalikan teks")
             return
         if "tidak saya temukan" in raw.lower() and not re.search(r"\[\d+\]", raw):
-            yield Answer(text=ABSTAIN_TEXT, abstained=True, timings=_ms(t0, t1), **base)
+            yield Answer(text=ABSTAIN_TEXT, abstained=True, timings=_ms(turn.t0, turn.t1), **turn.base)
             return
-        answer = self._finish(raw, results, base, t0, t1)
+        answer = self._finish(turn, raw)
         if not answer.citations:
             reason = "jawaban model tidak mengutip sumber yang diberikan"
-            yield self._fallback(q, parsed, cands, results, base, t0, t1, reason, answer.dropped_citations)
+            yield self._fallback(turn, reason, answer.dropped_citations)
             return
         yield answer
 
-    def _fallback(self, q, parsed, cands, results, base, t0, t1, reason: str, dropped: int = 0) -> Answer:
-        log.warning("LLM engine %s failed (%s); using the extractive answer", base["engine"], reason)
-        ans = self._extractive(q, parsed, cands, results, base, t0, t1)
+    def _fallback(self, turn: _Turn, reason: str, dropped: int = 0) -> Answer:
+        log.warning("LLM engine %s failed (%s); using the extractive answer", turn.base["engine"], reason)
+        ans = self._extractive(turn)
         return dataclasses.replace(ans, fallback_reason=reason, dropped_citations=ans.dropped_citations + dropped)
 
-    def _finish(
-        self,
-        text: str,
-        results: list[SearchResult],
-        base: dict,
-        t0: float,
-        t1: float,
-        sentences: list[tuple[str, tuple[int, ...]]] | None = None,
-    ) -> Answer:
-        chunks = [r.chunk for r in results]
+    def _finish(self, turn: _Turn, text: str, sentences: list[tuple[str, tuple[int, ...]]] | None = None) -> Answer:
+        chunks = [r.chunk for r in turn.case.results]
         clean, parsed_sentences, dropped = parse_citations(text, len(chunks))
         sentences = sentences if sentences is not None else parsed_sentences
         checked = verify(sentences, chunks)
@@ -245,8 +256,8 @@ class Answerer:
             sentences=tuple(checked),
             citations=tuple(citations),
             dropped_citations=dropped,
-            timings=_ms(t0, t1, time.perf_counter()),
-            **base,
+            timings=_ms(turn.t0, turn.t1, time.perf_counter()),
+            **turn.base,
         )
 
 
