@@ -19,6 +19,7 @@ from rag.checks.question import InjectionCheck, NowCheck, UnknownWordsCheck
 from rag.checks.relation import RelationCheck
 from rag.checks.sanction import SanctionCheck
 from rag.config import Settings
+from rag.frame import parse_frame
 
 PASSAGES = [
     "Lembaga Pelatihan berwenang:\n\na. menerbitkan sertifikat pelatih;\n\n"
@@ -179,3 +180,15 @@ def test_word_lists_are_data_with_a_header(family):
     lists = _lists(family)
     assert lists and all(words and all(w == w.strip() and w for w in words) for words in lists.values())
     assert _lists(family) is lists  # loaded once
+
+
+def test_the_frame_holds_what_the_checks_read():
+    frame = frame_of("Siapa yg berwenang menerbitkan sertifikat pelatih menurut Pasal 3?")
+    assert frame.answer_type == "person"
+    assert frame.parsed.law_refs and frame.parsed.law_refs[0].pasal == "3"
+    assert "yang" in frame.standard.split()  # informal words standardised
+    assert "pasal" not in frame.topics.split() and "sertifikat" in frame.topics.split()
+    assert frame.action[0] == "menerbitkan" and frame.action[1][:2] == ("sertifikat", "pelatih")
+    assert frame_of("Siapa yang disebut peserta?").action is None  # classifying, no action
+    bare = parse_frame("Kapan koperasi didirikan?")  # the answer model's frame, without the retriever's parse
+    assert bare.answer_type == "date" and bare.parsed is None and bare.action is None
