@@ -80,7 +80,7 @@ def _action() -> re.Pattern:
 def asked_action(std_question: str) -> tuple[str, list[str]] | None:
     """The derived verb a 'siapa yang V X' / 'cara V X' / 'X V oleh siapa' question asks about, and the
     words of the rest of the question that name things (the first is what the action is done to). Words
-    that only classify ("siapa yang *disebut* klien") name no action."""
+    that only classify ("siapa yang *disebut* X") name no action."""
     q = fold(std_question)
     m = _action().search(q)
     if not m or is_english(q):
