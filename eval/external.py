@@ -292,6 +292,7 @@ class _Recorder:
             cands, q_terms, results = case.cands, case.q_terms, case.results
             top = sorted(cands, key=lambda c: -c.score)[:5]
             self.last = {
+                "regulation": first,
                 "rules": rules,
                 "checks": checks,
                 "without": without,
@@ -344,6 +345,7 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
                 "id": q.id,
                 "answerable": q.answerable,
                 "no_answer": ans.abstained,
+                "regulation": gate.get("regulation"),
                 "rules": gate.get("rules"),
                 "checks": gate.get("checks"),
                 "without": gate.get("without", {}),
@@ -378,7 +380,9 @@ def variant(rows: list[dict], rules: str, threshold: float | None, without: str 
         if threshold is None:
             abstained = r["no_answer"] or bool(full)
         else:
-            hand = {"all": full, "checks": checks, "none": None}[rules]
+            # the regulation check runs before the model whatever the rules (rag.answer)
+            first = None if without == "regulation" else r.get("regulation")
+            hand = {"all": full, "checks": checks, "none": first}[rules]
             abstained = r["no_answer"] or bool(hand) or r["p"] < threshold
         out.append(
             {
