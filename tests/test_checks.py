@@ -192,3 +192,20 @@ def test_the_frame_holds_what_the_checks_read():
     assert frame_of("Siapa yang disebut peserta?").action is None  # classifying, no action
     bare = parse_frame("Kapan koperasi didirikan?")  # the answer model's frame, without the retriever's parse
     assert bare.answer_type == "date" and bare.parsed is None and bare.action is None
+
+
+def test_no_gate_function_takes_more_than_five_parameters():
+    import ast
+    from pathlib import Path
+
+    root = Path(gate.__file__).parent
+    for path in [
+        *root.glob("*.py"),
+        root.parent / "frame.py",
+        root.parent / "answer.py",
+        root.parent / "answer_gate.py",
+    ]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                params = [a.arg for a in node.args.args + node.args.kwonlyargs if a.arg not in ("self", "cls")]
+                assert len(params) <= 5, f"{path.name}:{node.name} takes {len(params)} parameters"
