@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--without",
         choices=CHECKS,
         action="append",
-        help="ablasi: apa yang berubah bila satu cek gerbang dimatikan (dev, TyDiQA-id dev, IDK-MRC valid)",
+        help="ablasi: apa yang berubah bila satu cek gerbang dimatikan (dev dan probe; TyDiQA-id dev dan "
+        "IDK-MRC valid bila indeksnya sudah dibangun)",
     )
     d = sub.add_parser("dialogues", help="pertanyaan lanjutan: percakapan berlapis, dinilai pada giliran terakhir")
     d.add_argument("--split", default="dev", choices=["dev", "test", "all"])
@@ -138,8 +139,11 @@ def cmd_beir(args, settings: Settings) -> int:
 
 
 def cmd_answers(args, settings: Settings) -> int:
-    if args.without:
-        args.only, args.sweep, args.json = ["tydiqa-dev", "idk-mrc-valid", "project-dev"], False, False
+    if args.without:  # the project's dev split and probes, and every external set whose index is built
+        from eval.external import OUT, SETS
+
+        built = [name for name in SETS if (OUT / name / "index").exists()]
+        args.only, args.sweep, args.json = [*built, "project-dev", "probes"], False, False
         return cmd_answers_external(args, settings)
     from eval.answers import evaluate_answers
     from eval.dataset import load_questions

@@ -16,6 +16,7 @@ import re
 import statistics
 from pathlib import Path
 
+from rag.checks.gate import CHECK_NAMES, FAMILIES
 from rag.config import Settings
 
 DATA = Path("../shared/data")
@@ -252,7 +253,7 @@ def recalibrate(rows: list[dict]) -> list[dict]:
     return rows
 
 
-ROWS_VERSION = 3
+ROWS_VERSION = 4
 
 """Bump when the answer path changes in a way the row cache cannot see (it keys on the model file)."""
 
@@ -264,24 +265,34 @@ class _Recorder:
     model), so it composes an answer for every question that has candidates; `_gate` is replaced by one
     that records the full hand-written gate's reason, the checks-only reason and P(answer)."""
 
-    def __init__(self, answerer):
+    def __init__(self, answerer, regulation: bool = True):
         from rag.answer import Answerer
+        from rag.checks.gate import regulation_refusal
 
         self.answerer = answerer
         self.last: dict = {}
         original = Answerer._gate
+        # the answerer runs with regulation_check off, so that the gate sees every question; the refusal
+        # the answer path would give first is replayed here
+        on = dataclasses.replace(answerer.settings, regulation_check=regulation)
 
-        def gate(this, q, parsed, q_terms, cands, results, model=None):
-            rules = original(this, q, parsed, q_terms, cands, results, None)
-            checks = original(this, q, parsed, q_terms, cands, results, model) if model is not None else rules
+        def gate(this, frame, case):
+            model, bare = case.model, dataclasses.replace(case, model=None)
+            refusal = regulation_refusal(on, frame, case)
+            first = refusal.reason if refusal else None
+            rules = first or original(this, frame, bare)
+            checks = first or (original(this, frame, case) if model is not None else rules)
             saved, without, without_checks = this.settings, {}, {}
             for name in CHECKS:  # the same gate with one check switched off (ablation)
                 this.settings = dataclasses.replace(saved, gate_without=name)
-                without[name] = original(this, q, parsed, q_terms, cands, results, None)
-                without_checks[name] = original(this, q, parsed, q_terms, cands, results, model)
+                kept = None if name == "regulation" else first
+                without[name] = kept or original(this, frame, bare)
+                without_checks[name] = kept or original(this, frame, case)
             this.settings = saved
+            cands, q_terms, results = case.cands, case.q_terms, case.results
             top = sorted(cands, key=lambda c: -c.score)[:5]
             self.last = {
+                "regulation": first,
                 "rules": rules,
                 "checks": checks,
                 "without": without,
@@ -314,8 +325,9 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
         answer_threshold=-1.0,
         answer_model_weight=weight,
         gate_without="",
+        regulation_check=False,
     )
-    rec = _Recorder(Answerer(settings, retriever))
+    rec = _Recorder(Answerer(settings, retriever), regulation=base.regulation_check)
     rows = []
     for q in questions:
         ans, gate = rec.answer(q.question, list(getattr(q, "history", ())))
@@ -333,6 +345,7 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
                 "id": q.id,
                 "answerable": q.answerable,
                 "no_answer": ans.abstained,
+                "regulation": gate.get("regulation"),
                 "rules": gate.get("rules"),
                 "checks": gate.get("checks"),
                 "without": gate.get("without", {}),
@@ -352,8 +365,8 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
     return rows
 
 
-CHECKS = ("question", "relation", "action", "sanction", "answer_type", "floor")
-"""The hand-written gate's checks that Settings.gate_without can switch off."""
+CHECKS = CHECK_NAMES + tuple(FAMILIES)
+"""The gate's checks that Settings.gate_without can switch off (rag.checks.gate), then their families."""
 
 
 def variant(rows: list[dict], rules: str, threshold: float | None, without: str | None = None) -> list[dict]:
@@ -367,7 +380,9 @@ def variant(rows: list[dict], rules: str, threshold: float | None, without: str 
         if threshold is None:
             abstained = r["no_answer"] or bool(full)
         else:
-            hand = {"all": full, "checks": checks, "none": None}[rules]
+            # the regulation check runs before the model whatever the rules (rag.answer)
+            first = None if without == "regulation" else r.get("regulation")
+            hand = {"all": full, "checks": checks, "none": first}[rules]
             abstained = r["no_answer"] or bool(hand) or r["p"] < threshold
         out.append(
             {

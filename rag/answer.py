@@ -8,26 +8,21 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rag import extractive
-from rag.abstain import (
-    RegulationCheck,
-    action_check,
-    answer_type_checks,
-    question_checks,
-    relation_check,
-    sanction_check,
-)
 from rag.answer_gate import assess
+from rag.checks.base import Case
+from rag.checks.gate import judge, regulation_refusal
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
 from rag.errors import LLMUnavailable
+from rag.frame import Frame, parse_frame
 from rag.llm import ENGINES, complete, make_chat_model, stream_chat
 from rag.prompts import NOT_FOUND, format_history, format_passages, render_prompt
-from rag.query import parse_query, strip_references
 from rag.text import content_terms, normalize_whitespace
-from rag.types import Answer, Citation, Scope, SearchResult
+from rag.types import Answer, Citation, Scope
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +39,21 @@ def clean_question(raw: str) -> tuple[str, str | None]:
         notice = f"Pertanyaan terlalu panjang ({len(text)} karakter); hanya {len(cut)} karakter pertama yang dipakai."
         return cut, notice
     return text, None
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """One question past the gate: what the composing steps read."""
+
+    q: str
+    history: list[str]
+    frame: Frame
+    case: Case
+    base: dict
+    """The fields every Answer of this question carries (question, retrieved, engine, notice, search_query)."""
+    t0: float
+    t1: float
+    """perf_counter at the start and after retrieval (for the Answer's timings)."""
 
 
 class Answerer:
@@ -114,9 +124,12 @@ class Answerer:
         t1 = time.perf_counter()
         parsed, q_terms = sig.parsed, sig.q_terms
         cands = extractive.score_candidates(self.retriever, results, sig.qvec, q_terms)
-        refusal = self._regulation_refusal(parsed)
-        assessment = None if refusal else assess(self.settings, self.retriever, search_query, results, cands, q_terms)
-        reason = refusal.reason if refusal else self._gate(search_query, parsed, q_terms, cands, results, assessment)
+        frame = parse_frame(search_query, parsed, self.retriever.catalogue)
+        case = Case(self.retriever, results, cands, q_terms)
+        refusal = regulation_refusal(self.settings, frame, case)
+        if refusal is None:
+            case = dataclasses.replace(case, model=assess(self.settings, frame, case))
+        reason = refusal.reason if refusal else self._gate(frame, case)
         if sig.repairs:  # tell the reader what was searched instead of the misspelled words
             fixed = ", ".join(f"{typo} → {word}" for typo, word in sig.repairs.items())
             notice = " ".join(filter(None, [notice, f"Ejaan disesuaikan untuk pencarian: {fixed}."]))
@@ -131,10 +144,11 @@ class Answerer:
             log.info("abstained on %r: %s", q, reason)
             yield Answer(text=refusal.message if refusal else ABSTAIN_TEXT, abstained=True, timings=_ms(t0, t1), **base)
             return
+        turn = _Turn(q, history, frame, case, base, t0, t1)
         if engine == "extractive":
-            yield self._extractive(q, parsed, cands, results, base, t0, t1)
+            yield self._extractive(turn)
             return
-        yield from self._generative(q, history, engine, cands, parsed, results, base, t0, t1)
+        yield from self._generative(turn)
 
     # ------------------------------------------------------------------ steps
 
@@ -158,56 +172,13 @@ class Answerer:
                 pass  # the rule-based rewrite still works
         return rule
 
-    def _regulation_refusal(self, parsed):
-        """The named refusal for a regulation or Pasal the index does not hold (None: nothing to refuse)."""
-        if not self.settings.regulation_check:
-            return None
-        ev = RegulationCheck(self.retriever.catalogue, self.retriever.mentions_phrase)(parsed)
-        return None if ev.answer else ev
+    def _gate(self, frame: Frame, case: Case) -> str | None:
+        """None to answer, or the reason to abstain (rag.checks.gate)."""
+        verdict = judge(self.settings, frame, case)
+        return None if verdict.answer else verdict.reason
 
-    def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult], model=None) -> str | None:
-        """None to answer, or the reason to abstain."""
-        model_says = None if model is None or model.answers else f"model: P(jawab) {model.p_answer:.2f}"
-        if model is not None and self.settings.answer_rules == "none":
-            return model_says
-        skip = self.settings.gate_skipped()
-        dense = parse_query(self.retriever.speller.correct(q)[0]).dense_text
-        std = re.sub(r"\(.*?\)", " ", dense)
-        topics = re.sub(r"\(.*?\)", " ", strip_references(dense, self.retriever.catalogue))
-        ev = question_checks(parsed, self.retriever.unknown_terms(topics)) if "question" not in skip else None
-        if ev is not None and not ev.answer:
-            return ev.reason
-        for name, check in (("relation", relation_check), ("action", action_check), ("sanction", sanction_check)):
-            ev = check(std, self.retriever.cooccurrence) if name not in skip else None
-            if ev is not None and not ev.answer:
-                return ev.reason
-        if not cands:
-            return "tidak ada bagian sumber"
-        ranked = sorted(cands, key=lambda c: -c.score)
-        best = ranked[:5]
-        covers = [self.retriever.text_coverage(q_terms, c.sentence.text) for c in best]
-        # A number or date may sit a little lower (the composer looks as far, see extractive.select), in a
-        # sentence that is on topic once the ayat it points back to is read with it.
-        on_topic = [
-            c.sentence.text
-            for c in ranked[: extractive.CARRIER_POOL]
-            if self.retriever.text_coverage(q_terms, extractive.with_referenced_ayat(c, cands)) >= 0.34
-        ]
-        ev = answer_type_checks(q, [c.sentence.text for c in best], on_topic) if "answer_type" not in skip else None
-        if ev is not None and not ev.answer:
-            return ev.reason
-        if parsed.law_refs and any(r.score >= 1.0 for r in results):
-            return None  # the question points at a Pasal we hold: answer with it
-        if model is not None and (model_says or self.settings.answer_rules == "checks"):
-            return model_says
-        top_cover = max(covers)
-        top_sim = max(c.sim for c in best)
-        s = self.settings
-        if "floor" not in skip and top_cover < s.abstain_min_coverage and top_sim < s.abstain_min_similarity:
-            return f"bukti lemah (cakupan {top_cover:.2f}, kemiripan {top_sim:.2f})"
-        return None
-
-    def _extractive(self, q, parsed, cands, results, base, t0, t1) -> Answer:
+    def _extractive(self, turn: _Turn) -> Answer:
+        parsed, cands, results = turn.frame.parsed, turn.case.cands, turn.case.results
         q_terms = content_terms(parsed.lexical_text)
         referenced = [n for n, r in enumerate(results, 1) if parsed.law_refs and r.score >= 1.0]
 
@@ -220,7 +191,7 @@ class Answerer:
             seeds = chosen[:1]
         else:
             chosen, seeds = extractive.select(
-                cands, parsed, q, self.settings.max_answer_sentences, cover=cover, focus=focus
+                cands, parsed, turn.q, self.settings.max_answer_sentences, cover=cover, focus=focus
             )
         if focus is not None:  # the item that answers "siapa yang V X", not the rest of its list
             chosen = [c for c in chosen if c is focus or not extractive.same_list(c, focus, cands)]
@@ -229,15 +200,16 @@ class Answerer:
         text = extractive.render(full)
         # Sentences are known exactly here; no need to re-split the rendered text.
         pre = [(normalize_whitespace(c.sentence.text), (c.n,)) for c in full]
-        return self._finish(text, results, base, t0, t1, pre)
+        return self._finish(turn, text, pre)
 
-    def _generative(self, q, history, engine, cands, parsed, results, base, t0, t1) -> Iterator:
+    def _generative(self, turn: _Turn) -> Iterator:
+        engine = turn.base["engine"]
         system = render_prompt("answer_system", not_found=NOT_FOUND)
         user = render_prompt(
             "answer_user",
-            passages=format_passages([r.chunk for r in results]),
-            history=format_history(history),
-            question=q,
+            passages=format_passages([r.chunk for r in turn.case.results]),
+            history=format_history(turn.history),
+            question=turn.q,
         )
         parts: list[str] = []
         try:
@@ -245,37 +217,29 @@ class Answerer:
                 parts.append(delta)
                 yield delta
         except LLMUnavailable as err:
-            yield self._fallback(q, parsed, cands, results, base, t0, t1, str(err))
+            yield self._fallback(turn, str(err))
             return
         raw = "".join(parts).strip()
         if not raw:
-            yield self._fallback(q, parsed, cands, results, base, t0, t1, "model tidak mengembalikan teks")
+            yield self._fallback(turn, "model tidak mengembalikan teks")
             return
         if "tidak saya temukan" in raw.lower() and not re.search(r"\[\d+\]", raw):
-            yield Answer(text=ABSTAIN_TEXT, abstained=True, timings=_ms(t0, t1), **base)
+            yield Answer(text=ABSTAIN_TEXT, abstained=True, timings=_ms(turn.t0, turn.t1), **turn.base)
             return
-        answer = self._finish(raw, results, base, t0, t1)
+        answer = self._finish(turn, raw)
         if not answer.citations:
             reason = "jawaban model tidak mengutip sumber yang diberikan"
-            yield self._fallback(q, parsed, cands, results, base, t0, t1, reason, answer.dropped_citations)
+            yield self._fallback(turn, reason, answer.dropped_citations)
             return
         yield answer
 
-    def _fallback(self, q, parsed, cands, results, base, t0, t1, reason: str, dropped: int = 0) -> Answer:
-        log.warning("LLM engine %s failed (%s); using the extractive answer", base["engine"], reason)
-        ans = self._extractive(q, parsed, cands, results, base, t0, t1)
+    def _fallback(self, turn: _Turn, reason: str, dropped: int = 0) -> Answer:
+        log.warning("LLM engine %s failed (%s); using the extractive answer", turn.base["engine"], reason)
+        ans = self._extractive(turn)
         return dataclasses.replace(ans, fallback_reason=reason, dropped_citations=ans.dropped_citations + dropped)
 
-    def _finish(
-        self,
-        text: str,
-        results: list[SearchResult],
-        base: dict,
-        t0: float,
-        t1: float,
-        sentences: list[tuple[str, tuple[int, ...]]] | None = None,
-    ) -> Answer:
-        chunks = [r.chunk for r in results]
+    def _finish(self, turn: _Turn, text: str, sentences: list[tuple[str, tuple[int, ...]]] | None = None) -> Answer:
+        chunks = [r.chunk for r in turn.case.results]
         clean, parsed_sentences, dropped = parse_citations(text, len(chunks))
         sentences = sentences if sentences is not None else parsed_sentences
         checked = verify(sentences, chunks)
@@ -292,8 +256,8 @@ class Answerer:
             sentences=tuple(checked),
             citations=tuple(citations),
             dropped_citations=dropped,
-            timings=_ms(t0, t1, time.perf_counter()),
-            **base,
+            timings=_ms(turn.t0, turn.t1, time.perf_counter()),
+            **turn.base,
         )
 
 

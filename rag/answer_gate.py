@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.answer_model import load_calibration, load_model
+from rag.checks.base import Case
 from rag.config import Settings
-from rag.frame import Frame, parse_frame
-from rag.types import SearchResult
+from rag.frame import Frame
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,8 @@ def index_weight(retriever):
     return weight
 
 
-def assess(
-    settings: Settings, retriever, question: str, results: list[SearchResult], cands=(), q_terms=frozenset()
-) -> Assessment | None:
-    """Score the retrieved passages and rescore `cands` (rag.extractive candidates) with the model's
+def assess(settings: Settings, frame: Frame, case: Case) -> Assessment | None:
+    """Score the retrieved passages and rescore the case's candidates (rag.extractive) with the model's
     sentence probabilities; None when the model is switched off or not trained."""
     if not settings.answer_model:
         return None
@@ -57,7 +55,7 @@ def assess(
     if model is None:
         log.warning("answer model switched on but rag/resources/answer_model.json is missing")
         return None
-    frame = parse_frame(question)
+    retriever, results, cands, q_terms = case.index, case.results, case.cands, case.q_terms
     weight = index_weight(retriever)
     cal = load_calibration()
     default = cal["threshold"] if cal else model.threshold

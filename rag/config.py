@@ -84,7 +84,8 @@ class Settings:
     """Sentences the extractive engine picks (list items introduced by a picked sentence come along)."""
     regulation_check: bool = True
     """Abstain, naming it, when a question names a regulation the index does not hold or a Pasal beyond the
-    last Pasal of the regulation it names (rag.abstain.RegulationCheck)."""
+    last Pasal of the regulation it names (rag.checks.regulation.RegulationCheck; gate_without `regulation`
+    switches it off as well)."""
     answer_model: bool = False
     """Use the learned answer model (rag/answer_model.py): it scores candidate sentences and decides,
     with the checks kept by answer_rules, whether to abstain."""
@@ -99,7 +100,9 @@ class Settings:
     coverage/similarity floor, which the model replaces) or `none`."""
     gate_without: str = ""
     """Gate checks switched off, comma-separated (for ablations: `python -m eval answers --without
-    CHECK`): question, relation, action, sanction, answer_type, floor."""
+    CHECK`; rag/checks/gate.py lists them in order): regulation, injection, now, unknown_words, relation,
+    action, sanction, number, date, ordinal, superlative, cited_pasal, model, floor; or a family:
+    question (injection, now, unknown_words), answer_type (number, date, ordinal, superlative)."""
 
     # --- LLM (optional)
     llm_backend: str | None = None

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.abstain import answer_carrier, asked_action
+from rag.checks.carriers import answer_carrier
+from rag.checks.language import asked_action
 from rag.cooccur import mentions
 from rag.query import ParsedQuery, definition_pattern, parse_query
 from rag.text import content_terms, fold, normalize_whitespace

@@ -18,8 +18,8 @@ from importlib import resources
 
 import numpy as np
 
-from rag.abstain import asked_action
 from rag.catalogue import Catalogue
+from rag.checks.language import asked_action
 from rag.config import Settings
 from rag.cooccur import Cooccurrence, abbreviation_forms
 from rag.embed import Embedder, make_embedder

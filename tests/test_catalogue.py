@@ -6,10 +6,14 @@ corpus: the code must know regulations only through the catalogue.
 
 from __future__ import annotations
 
-import pytest
+from types import SimpleNamespace
 
-from rag.abstain import RegulationCheck
+import pytest
+from fake_index import frame_of
+
 from rag.catalogue import Catalogue, Regulation, parse_title, regulation_from
+from rag.checks.base import Case
+from rag.checks.regulation import RegulationCheck
 from rag.query import LawRef, parse_query
 
 ABBREVIATIONS = [
@@ -158,6 +162,11 @@ def test_pasal_references_belong_to_the_regulation_they_name(question, laws, ref
     assert parse_query(question).laws == ()  # without a catalogue no regulation is known
 
 
+def regulation_check(catalogue: Catalogue, question: str, mentioned=lambda phrase: False):
+    index = SimpleNamespace(catalogue=catalogue, mentions_phrase=mentioned)
+    return RegulationCheck()(frame_of(question, catalogue), Case(index))
+
+
 @pytest.mark.parametrize(
     ("question", "mentioned", "reply"),
     [
@@ -174,7 +183,7 @@ def test_pasal_references_belong_to_the_regulation_they_name(question, laws, ref
     ],
 )
 def test_regulation_check(question, mentioned, reply):
-    ev = RegulationCheck(CATALOGUE, lambda phrase: mentioned)(parse_query(question, CATALOGUE))
+    ev = regulation_check(CATALOGUE, question, lambda phrase: mentioned)
     assert ev.answer == (reply is None)
     if reply is not None:
         assert reply in ev.message and ev.reason
@@ -182,18 +191,18 @@ def test_regulation_check(question, mentioned, reply):
 
 
 def test_missing_regulation_reply_lists_what_the_sources_hold():
-    ev = RegulationCheck(CATALOGUE)(parse_query("Apa isi UU 23/2002?", CATALOGUE))
+    ev = regulation_check(CATALOGUE, "Apa isi UU 23/2002?")
     assert "UU No. 4 Tahun 1979 tentang Kesejahteraan Anak" in ev.message
     assert "PP No. 39 Tahun 2012 tentang Penyelenggaraan Layanan Desa" in ev.message
     many = Catalogue(
         [Regulation(f"r{i}", f"PP {i}/2010", f"PP {i}/2010", "PP", str(i), "2010", last_pasal=3) for i in range(1, 41)],
         [],
     )
-    ev = RegulationCheck(many)(parse_query("Apa isi UU 23/2002? Dan Pasal 9?", many))
+    ev = regulation_check(many, "Apa isi UU 23/2002? Dan Pasal 9?")
     assert ev.message.count("PP No.") == 5 and "dan 35 lainnya" in ev.message  # a reply stays short
-    ev = RegulationCheck(many)(parse_query("Apa isi Pasal 9?", many))
+    ev = regulation_check(many, "Apa isi Pasal 9?")
     assert ev.message.count("hanya sampai Pasal 3") == 5 and ev.message.endswith("dan 35 lainnya; Pasal 9 tidak ada.")
-    empty = RegulationCheck(Catalogue([], []))(parse_query("Apa isi UU 23/2002?", Catalogue([], [])))
+    empty = regulation_check(Catalogue([], []), "Apa isi UU 23/2002?")
     assert not empty.answer and empty.message.startswith("UU No. 23 Tahun 2002 tidak termasuk")
 
 

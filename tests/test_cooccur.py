@@ -2,19 +2,54 @@
 
 from __future__ import annotations
 
-from rag.abstain import (
-    _is_derived_verb,
-    action_check,
-    answer_carrier,
-    answer_type_checks,
-    question_checks,
-    relation_check,
-    sanction_check,
-)
+from types import SimpleNamespace
+
+from fake_index import case_of, frame_of
+
+from rag.checks.action import ActionCheck
+from rag.checks.answer_type import DateCheck, NumberCheck, OrdinalCheck, SuperlativeCheck
+from rag.checks.base import Case
+from rag.checks.carriers import answer_carrier
+from rag.checks.language import is_derived_verb as _is_derived_verb
+from rag.checks.question import InjectionCheck, NowCheck, UnknownWordsCheck
+from rag.checks.relation import RelationCheck
+from rag.checks.sanction import SanctionCheck
 from rag.cooccur import Cooccurrence, mentions
-from rag.query import parse_query
 from rag.text import split_sentences
 from rag.types import Chunk
+
+
+def _first_refusal(checks, question: str, case: Case):
+    frame = frame_of(question)
+    for check in checks:
+        ev = check(frame, case)
+        if not ev.answer:
+            return ev
+    return ev
+
+
+def relation_check(question: str, cooc):
+    return RelationCheck()(frame_of(question), Case(SimpleNamespace(cooccurrence=cooc)))
+
+
+def action_check(question: str, cooc):
+    return ActionCheck()(frame_of(question), Case(SimpleNamespace(cooccurrence=cooc)))
+
+
+def sanction_check(question: str, cooc):
+    return SanctionCheck()(frame_of(question), Case(SimpleNamespace(cooccurrence=cooc)))
+
+
+def answer_type_checks(question: str, sentences: list[str]):
+    """The answer-type family in gate order, every sentence on topic."""
+    index = SimpleNamespace(text_coverage=lambda terms, text: 1.0)
+    checks = (NumberCheck(), DateCheck(), OrdinalCheck(), SuperlativeCheck())
+    return _first_refusal(checks, question, case_of(index, question, sentences))
+
+
+def question_checks(question: str, unknown: list[str]):
+    index = SimpleNamespace(unknown_terms=lambda text: unknown)
+    return _first_refusal((InjectionCheck(), NowCheck(), UnknownWordsCheck()), question, Case(index))
 
 
 def _chunk(cid: str, text: str, heading: str = "") -> Chunk:
@@ -119,7 +154,7 @@ def test_action_check_leaves_classifying_words_and_plain_questions_alone():
 
 def test_an_unknown_word_that_is_not_indonesian_is_a_term_the_sources_lack():
     def verdict(question: str, unknown: list[str]) -> bool:
-        return question_checks(parse_query(question), unknown).answer
+        return question_checks(question, unknown).answer
 
     assert not verdict("Apa tugas pekerja sosial dalam penanganan stunting?", ["stunting"])
     assert verdict("Kapan Kementerian Sosial meluncurkan praktik mandiri?", ["meluncurkan"])  # affixed luncur
