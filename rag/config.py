@@ -53,6 +53,9 @@ class Settings:
     """Passages returned to the answer engine and the UI."""
     search_depth: int = 30
     """Candidates taken from each of dense and BM25 before fusion."""
+    pending_reach: int = 8
+    """For a document committed without vectors yet (an upload being completed): how many of its passages
+    from the BM25 ranking are embedded on demand per question to give them a dense score."""
     fusion: str = "rrf"
     """`rrf` (reciprocal rank fusion) or `score` (weighted sum of min-max normalised scores)."""
     rrf_k: int = 5

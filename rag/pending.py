@@ -35,25 +35,23 @@ class PendingVectors:
 
     def chunk_vectors(self, idxs: list[int]) -> dict[int, np.ndarray]:
         """The chunk vectors of the pending chunks among `idxs` (embedded now if not yet)."""
-        todo = [i for i in idxs if i in self.chunks]
-        self._ensure(todo)
+        todo = [i for i in dict.fromkeys(idxs) if i in self.chunks]
+        with self._lock:  # one embedding per chunk even when two sessions reach it at once
+            missing = [i for i in todo if i not in self._chunk]
+            if missing:
+                vecs = self._embedder().embed_passages([self._generation.chunks[i].embed_text for i in missing])
+                self._chunk.update(zip(missing, vecs, strict=True))
         return {i: self._chunk[i] for i in todo}
 
     def sentence_vector(self, idx: int, j: int) -> np.ndarray:
-        self._ensure([idx])
+        with self._lock:
+            if idx not in self._sentences:
+                c = self._generation.chunks[idx]
+                texts = [sentence_embed_text(c, s) for s in c.sentences]
+                self._sentences[idx] = self._embedder().embed_passages(texts)
         return self._sentences[idx][j]
 
-    def _ensure(self, idxs: list[int]) -> None:
-        with self._lock:  # one embedding per chunk even when two sessions reach it at once
-            missing = [i for i in dict.fromkeys(idxs) if i not in self._chunk]
-            if not missing:
-                return
-            chunks = [self._generation.chunks[i] for i in missing]
-            texts = [c.embed_text for c in chunks]
-            texts += [sentence_embed_text(c, s) for c in chunks for s in c.sentences]
-            vecs = self._embedder().embed_passages(texts)
-            row = len(chunks)
-            for k, (i, c) in enumerate(zip(missing, chunks, strict=True)):
-                self._chunk[i] = vecs[k]
-                self._sentences[i] = vecs[row : row + len(c.sentences)]
-                row += len(c.sentences)
+    def dense(self, lexical: list[tuple[int, float]], qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """Cosine of the first `n` pending chunks of a lexical ranking: the dense signal they lack."""
+        reach = [i for i, _ in lexical if i in self.chunks][:n]
+        return [(i, float(vec @ qvec)) for i, vec in self.chunk_vectors(reach).items()]

@@ -336,6 +336,9 @@ class Retriever:
         dense = self.dense(qvec, s.search_depth, in_scope_ids)
         t2 = time.perf_counter()
         lexical = self.lexical(parsed.lexical_text, s.search_depth, allowed)
+        if self.pending.chunks and s.pending_reach > 0:
+            extra = self.pending.dense(lexical, qvec, s.pending_reach)
+            dense = sorted(dense + extra, key=lambda kv: -kv[1])[: s.search_depth]
         t3 = time.perf_counter()
         gen = self.generation
         sims = gen.sentence_vectors @ qvec if gen.sentence_vectors.shape[0] else None
