@@ -191,6 +191,26 @@ def test_llm_streams_deltas(llm_answerer, fake_llm):
     assert len(deltas) > 2 and "".join(deltas).startswith("Klien berhak")
 
 
+def test_llm_reply_limit_is_sent_as_the_field_a_self_hosted_server_reads(llm_answerer, fake_llm):
+    """llama.cpp's server ignores `max_completion_tokens` (what langchain-openai sends by default) and then
+    writes until its context is full; every OpenAI-compatible server reads `max_tokens`."""
+    fake_llm.replies.append({"text": "Pekerja sosial wajib menjaga kerahasiaan Klien [1]."})
+    llm_answerer.answer("Apa kewajiban pekerja sosial?", engine="openai")
+    sent = fake_llm.requests[-1]
+    assert sent["max_tokens"] == llm_answerer.settings.llm_max_tokens
+    assert "max_completion_tokens" not in sent
+
+
+def test_llm_reply_is_cut_at_the_limit_when_the_server_ignores_it(llm_answerer, fake_llm):
+    limited = Answerer(dataclasses.replace(llm_answerer.settings, llm_max_tokens=5), llm_answerer.retriever)
+    reply = "Pekerja sosial wajib menjaga kerahasiaan Klien [1]. " * 20  # the fake sends 12 characters a delta
+    fake_llm.replies.append({"text": reply})
+    events = list(limited.stream("Apa kewajiban pekerja sosial?", engine="openai"))
+    deltas = [e for e in events if isinstance(e, str)]
+    assert deltas == [reply[i : i + 12] for i in range(0, 60, 12)]
+    assert events[-1].citations and events[-1].citations[0].n == 1, "what arrived is still parsed and checked"
+
+
 def test_llm_citation_to_missing_passage_is_dropped_and_falls_back(llm_answerer, fake_llm):
     fake_llm.replies.append({"text": "Pekerja sosial wajib memiliki STR [9]."})
     ans = llm_answerer.answer("Apa kewajiban pekerja sosial?", engine="openai")
