@@ -125,6 +125,18 @@ def test_parse_citations_drops_markers_to_passages_not_given():
     assert sents[0][1] == (2,) and sents[1][1] == ()
 
 
+def test_parse_citations_keeps_every_given_marker_with_a_sentence():
+    cases = [  # (reply, the numbers each sentence cites)
+        ("Klien berhak atas pelayanan [1]. Klien berhak menolak. [2]", [(1,), (2,)]),
+        ("[2]\nKlien berhak atas pelayanan.", [(2,)]),  # a marker alone before the first sentence
+        ("[1][3]\n\nKlien berhak atas pelayanan [2].", [(1, 3, 2)]),
+        ("Klien berhak atas pelayanan.", [()]),
+    ]
+    for reply, want in cases:
+        _, sents, dropped = parse_citations(reply, 3)
+        assert [nums for _, nums in sents] == want and dropped == 0, reply
+
+
 def test_verify_flags_unsupported_sentence(retriever):
     chunk = next(c for c in retriever.chunks if c.locator == "UU 14/2019 Pasal 42")
     out = verify(
