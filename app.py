@@ -149,11 +149,13 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
     def new_chat():
         return [], [], sources_html([], documents), "", None
 
-    def on_feedback(turns: list, data: gr.LikeData):
+    def on_feedback(turns: list, shown: str, data: gr.LikeData):
         idx = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         t = int(idx) // 2
         if not 0 <= t < len(turns):
-            return gr.skip()
+            # The note as it is, not gr.skip(): a skip rebuilds the component in the session's config
+            # from its constructor and drops the note shown (Gradio 6.31).
+            return shown
         ans: Answer = turns[t]["answer"]
         liked = data.liked
         rating = "naik" if liked is True else "turun" if liked is False else "turun"
@@ -216,7 +218,7 @@ def build_app(settings: Settings, answerer, documents: dict[str, dict] | None = 
         box.submit(respond, inputs, outputs, concurrency_limit=4, api_name="tanya")
         send.click(respond, inputs, outputs, concurrency_limit=4, api_name=False)
         new.click(new_chat, None, outputs, api_name=False)
-        chatbot.like(on_feedback, [turns], [note], api_name=False)
+        chatbot.like(on_feedback, [turns, note], [note], api_name=False)
     return demo
 
 

@@ -213,7 +213,7 @@ class Answerer:
         )
         parts: list[str] = []
         try:
-            for delta in stream_chat(self._model(engine), system, user):
+            for delta in stream_chat(self._model(engine), system, user, self.settings.llm_max_tokens):
                 parts.append(delta)
                 yield delta
         except LLMUnavailable as err:

@@ -32,15 +32,19 @@ def parse_citations(text: str, n_passages: int) -> tuple[str, list[tuple[str, tu
     clean = MARKER.sub(keep, text)
     clean = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", clean)).strip()
     out: list[tuple[str, tuple[int, ...]]] = []
+    leading: tuple[int, ...] = ()
     for sent in split_sentences(clean):
         nums = tuple(dict.fromkeys(int(m) for m in MARKER.findall(sent.text)))
         bare = MARKER.sub("", sent.text).strip()
         bare = re.sub(r"\s+([.,;:!?])", r"\1", bare)
         if bare.strip(" .,;:-*"):
-            out.append((bare, nums))
+            out.append((bare, tuple(dict.fromkeys(leading + nums))))
+            leading = ()
         elif nums and out:  # "... kalimat. [1]": the marker belongs to the sentence before it
             prev_text, prev_nums = out[-1]
             out[-1] = (prev_text, tuple(dict.fromkeys(prev_nums + nums)))
+        elif nums:  # "[1]" on a line of its own before any sentence: it belongs to the one that follows
+            leading += nums
     return clean, out, dropped
 
 

@@ -18,6 +18,10 @@ def make_chat_model(settings: Settings, engine: str):
     if engine == "openai":
         from langchain_openai import ChatOpenAI
 
+        # langchain-openai sends the reply limit as `max_completion_tokens`, which OpenAI reads and
+        # llama.cpp's server ignores (it then writes until its context is full: 3,600 tokens, 8 minutes, on
+        # Gemma 3 270M). A self-hosted server (base URL set) gets the classic `max_tokens` they all read.
+        own_server = bool(settings.llm_base_url)
         return ChatOpenAI(
             model=settings.llm_model or "gpt-4o-mini",
             base_url=settings.llm_base_url,
@@ -25,7 +29,8 @@ def make_chat_model(settings: Settings, engine: str):
             timeout=settings.llm_timeout,
             max_retries=0,
             temperature=0,
-            max_tokens=settings.llm_max_tokens,
+            max_tokens=None if own_server else settings.llm_max_tokens,
+            extra_body={"max_tokens": settings.llm_max_tokens} if own_server else None,
         )
     if engine == "ollama":
         from langchain_ollama import ChatOllama
@@ -57,20 +62,32 @@ def make_chat_model(settings: Settings, engine: str):
     raise LLMUnavailable(f"mesin '{engine}' tidak dikenal")
 
 
-def stream_chat(model, system: str, user: str) -> Iterator[str]:
-    """Yield text deltas; any transport or server error becomes LLMUnavailable."""
+def stream_chat(model, system: str, user: str, max_deltas: int | None = None) -> Iterator[str]:
+    """Yield text deltas; any transport or server error becomes LLMUnavailable.
+
+    `max_deltas` stops reading after that many deltas (each holds at least one token): a backstop for a
+    server that ignores the reply limit it was sent.
+    """
     from langchain_core.messages import HumanMessage, SystemMessage
 
+    stream = model.stream([SystemMessage(content=system), HumanMessage(content=user)])
     try:
-        for chunk in model.stream([SystemMessage(content=system), HumanMessage(content=user)]):
+        n = 0
+        for chunk in stream:
             text = chunk.content if isinstance(chunk.content, str) else ""
             if text:
                 yield text
+                n += 1
+                if max_deltas is not None and n >= max_deltas:
+                    log.warning("LLM reply cut after %d deltas: the server ignored the reply limit", n)
+                    return
     except LLMUnavailable:
         raise
     except Exception as err:  # openai/httpx/ollama raise many types; all mean "the server failed us"
         log.warning("LLM call failed: %s: %s", err.__class__.__name__, err)
         raise LLMUnavailable(err.__class__.__name__) from None
+    finally:
+        stream.close()  # a reply cut short hangs up on the server
 
 
 def complete(model, system: str, user: str) -> str:

@@ -125,6 +125,18 @@ def test_parse_citations_drops_markers_to_passages_not_given():
     assert sents[0][1] == (2,) and sents[1][1] == ()
 
 
+def test_parse_citations_keeps_every_given_marker_with_a_sentence():
+    cases = [  # (reply, the numbers each sentence cites)
+        ("Klien berhak atas pelayanan [1]. Klien berhak menolak. [2]", [(1,), (2,)]),
+        ("[2]\nKlien berhak atas pelayanan.", [(2,)]),  # a marker alone before the first sentence
+        ("[1][3]\n\nKlien berhak atas pelayanan [2].", [(1, 3, 2)]),
+        ("Klien berhak atas pelayanan.", [()]),
+    ]
+    for reply, want in cases:
+        _, sents, dropped = parse_citations(reply, 3)
+        assert [nums for _, nums in sents] == want and dropped == 0, reply
+
+
 def test_verify_flags_unsupported_sentence(retriever):
     chunk = next(c for c in retriever.chunks if c.locator == "UU 14/2019 Pasal 42")
     out = verify(
@@ -189,6 +201,26 @@ def test_llm_streams_deltas(llm_answerer, fake_llm):
     events = list(llm_answerer.stream("Apa hak klien?", engine="openai"))
     deltas = [e for e in events if isinstance(e, str)]
     assert len(deltas) > 2 and "".join(deltas).startswith("Klien berhak")
+
+
+def test_llm_reply_limit_is_sent_as_the_field_a_self_hosted_server_reads(llm_answerer, fake_llm):
+    """llama.cpp's server ignores `max_completion_tokens` (what langchain-openai sends by default) and then
+    writes until its context is full; every OpenAI-compatible server reads `max_tokens`."""
+    fake_llm.replies.append({"text": "Pekerja sosial wajib menjaga kerahasiaan Klien [1]."})
+    llm_answerer.answer("Apa kewajiban pekerja sosial?", engine="openai")
+    sent = fake_llm.requests[-1]
+    assert sent["max_tokens"] == llm_answerer.settings.llm_max_tokens
+    assert "max_completion_tokens" not in sent
+
+
+def test_llm_reply_is_cut_at_the_limit_when_the_server_ignores_it(llm_answerer, fake_llm):
+    limited = Answerer(dataclasses.replace(llm_answerer.settings, llm_max_tokens=5), llm_answerer.retriever)
+    reply = "Pekerja sosial wajib menjaga kerahasiaan Klien [1]. " * 20  # the fake sends 12 characters a delta
+    fake_llm.replies.append({"text": reply})
+    events = list(limited.stream("Apa kewajiban pekerja sosial?", engine="openai"))
+    deltas = [e for e in events if isinstance(e, str)]
+    assert deltas == [reply[i : i + 12] for i in range(0, 60, 12)]
+    assert events[-1].citations and events[-1].citations[0].n == 1, "what arrived is still parsed and checked"
 
 
 def test_llm_citation_to_missing_passage_is_dropped_and_falls_back(llm_answerer, fake_llm):

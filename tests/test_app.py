@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -88,3 +89,59 @@ def test_make_run_serves_the_page(full_index):
         os.killpg(proc.pid, signal.SIGTERM)
         out, _ = proc.communicate(timeout=20)
     assert "Running on local URL:  http://127.0.0.1:" in out
+
+
+def _like(base: str, session_hash: str, fn_index: int, trigger: int, index: int, liked, note: str = "") -> dict:
+    """A like/dislike click on chat message `index`, sent the way the browser sends it (with the feedback
+    note shown); returns the outputs."""
+    body = {
+        "data": [None, note],  # the turns State is filled in from the session by the server
+        "event_data": {"index": index, "value": "…", "liked": liked},
+        "fn_index": fn_index,
+        "trigger_id": trigger,
+        "session_hash": session_hash,
+    }
+    httpx.post(f"{base}/queue/join", json=body, timeout=30).raise_for_status()
+    with httpx.stream("GET", f"{base}/queue/data", params={"session_hash": session_hash}, timeout=60) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:") and '"process_completed"' in line:
+                return json.loads(line[5:])["output"]
+    raise AssertionError("the like event never completed")
+
+
+def test_feedback_event_records_in_range_likes_and_leaves_the_session_as_it_was(full_index, retriever, tmp_path):
+    """A like on an answer is stored; a like on a message with no turn behind it (an index out of range)
+    stores nothing and leaves the session's config as it was, however many times it comes (a gr.skip()
+    there rebuilt the note component from its constructor and dropped the note shown, Gradio 6.31)."""
+    import dataclasses
+
+    import gradio as gr
+    from gradio_client import Client
+
+    from rag.answer import Answerer
+    from ui.feedback import FeedbackStore
+
+    settings = dataclasses.replace(full_index, feedback_path=tmp_path / "feedback.jsonl")
+    demo = build_app(settings, Answerer(settings, retriever))
+    fn_index = next(i for i, fn in demo.fns.items() if fn.fn.__name__ == "on_feedback")
+    chatbot = next(b for b in demo.blocks.values() if isinstance(b, gr.Chatbot))
+    port = free_port()
+    demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    base = f"http://127.0.0.1:{port}/gradio_api"
+    try:
+        assert _wait_http(f"http://127.0.0.1:{port}/") == 200
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        ask_api(client, "Apa tujuan pekerjaan sosial?")
+        session = client.session_hash
+        note = _like(base, session, fn_index, chatbot._id, 1, True)["data"][0]
+        assert "tersimpan" in str(note)
+        config = json.dumps(list(demo.state_holder[session].components), sort_keys=True, default=str)
+        for _ in range(20):
+            assert _like(base, session, fn_index, chatbot._id, 99, False, note)["data"] == [note]
+        after = json.dumps(list(demo.state_holder[session].components), sort_keys=True, default=str)
+    finally:
+        demo.close()
+    records = FeedbackStore(settings.feedback_path).all()
+    assert [(r["question"], r["rating"]) for r in records] == [("Apa tujuan pekerjaan sosial?", "naik")]
+    assert records[0]["citations"], "the liked answer's citations are stored with it"
+    assert after == config, "an out-of-range like must leave the session's component config unchanged"

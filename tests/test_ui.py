@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rag.answer import Answerer
 from ui.export import conversation_markdown
 from ui.feedback import FeedbackStore
@@ -26,6 +28,27 @@ def test_answer_markdown_links_citations_and_escapes(retriever):
     assert "href='#src-3-1'" in md
     html = sources_html([{"question": "<b>x</b>", "answer": ans}], {})
     assert "id='src-0-1'" in html and "<mark>" in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_answer_markdown_marks_each_unsupported_sentence_where_its_markers_sit():
+    """A model writes "kalimat [1]." and the sentence checked is "kalimat.": the mark must still find it."""
+    from rag.citations import parse_citations
+    from rag.types import Answer, AnswerSentence
+
+    raw = (
+        "Pekerja sosial wajib menjaga kerahasiaan Klien [1]. Bulan terbuat dari keju [1][2].\n\n"
+        'Langit berwarna "hijau" & ungu. [2] Pekerja sosial memiliki STR [9].'
+    )
+    clean, sentences, dropped = parse_citations(raw, 2)
+    supported = {"Pekerja sosial wajib menjaga kerahasiaan Klien."}
+    checked = tuple(AnswerSentence(text, nums, text in supported) for text, nums in sentences)
+    md = answer_markdown(Answer("?", clean, checked, engine="openai", dropped_citations=dropped), 0)
+    marked = re.findall(r"⚠️ <span class='unsupported'[^>]*>(.*?)</span>", md, re.S)
+    assert len(marked) == sum(not s.supported for s in checked) == 3
+    assert "Bulan terbuat dari keju <a class='cite' href='#src-0-1'>[1]</a>" in md, "its markers stay links"
+    assert "Langit berwarna &quot;hijau&quot; &amp; ungu." in md
+    assert "kerahasiaan Klien <a class='cite'" in md.split("⚠️")[0], "the supported sentence is not marked"
+    assert dropped == 1 and "1 rujukan ke sumber yang tidak diberikan telah dihapus" in md
 
 
 def test_answer_markdown_shows_how_a_follow_up_was_searched(retriever):

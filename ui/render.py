@@ -38,8 +38,9 @@ def answer_markdown(ans: Answer, turn: int) -> str:
     unsupported = {s.text for s in ans.sentences if not s.supported}
     body = esc(ans.text)
     for s in unsupported:  # visibly mark sentences whose citations do not support them
-        body = body.replace(
-            esc(s), f"⚠️ <span class='unsupported' title='Tidak didukung sumber yang dikutip'>{esc(s)}</span>"
+        body = _in_text(s).sub(
+            lambda m: f"⚠️ <span class='unsupported' title='Tidak didukung sumber yang dikutip'>{m.group(0)}</span>",
+            body,
         )
     body = re.sub(
         r"\[(\d{1,3})\]", lambda m: f"<a class='cite' href='#src-{turn}-{m.group(1)}'>[{m.group(1)}]</a>", body
@@ -50,6 +51,13 @@ def answer_markdown(ans: Answer, turn: int) -> str:
     if ans.dropped_citations:
         lines.append(f"\n*{ans.dropped_citations} rujukan ke sumber yang tidak diberikan telah dihapus.*")
     return "\n".join(lines)
+
+
+def _in_text(sentence: str) -> re.Pattern:
+    """The escaped sentence as it stands in the escaped answer text, where its [n] markers are still in
+    place ("kalimat [1]." for the sentence "kalimat."): markers and spaces may sit between any two words."""
+    pieces = [re.escape(esc(p)) for p in re.findall(r"\w+|[^\w\s]", sentence)]
+    return re.compile(r"(?:\s*\[\d{1,3}\])*\s*".join(pieces))
 
 
 def highlighted_passage(chunk: Chunk, spans: tuple[tuple[int, int], ...]) -> str:
