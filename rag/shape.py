@@ -187,12 +187,23 @@ def list_sentence(cands: list[Candidate], cover: Callable[[str], float]) -> Cand
     return best
 
 
+_AUTHOR = re.compile(r"\b(?:menurut|versi|ala)\s+[A-Z]")
+"""A question that names whose account it asks for ("menurut Hepworth"): the retriever's order follows it."""
+
+
 def lead_sentence(cands: list[Candidate], question: str, coverage: Callable[[set, str], float]) -> Candidate | None:
     """The sentence that should open the answer to `question` by its kind (predicate, then list); None
-    when the question is of neither kind or no sentence fits. `coverage(terms, text)` is the weighted share
-    of `terms` a text holds (Retriever.text_coverage)."""
+    when the question is of neither kind, names an author, or no sentence fits. A list question that
+    asks a predicate ("apa saja hak X?") only leads with a list stating that predicate. `coverage(terms,
+    text)` is the weighted share of `terms` a text holds (Retriever.text_coverage)."""
+    if _AUTHOR.search(question):
+        return None
     lead = predicate_sentence(cands, question)
-    if lead is None and asks_for_list(question):
-        topic = content_terms(without_list_cues(question))
-        lead = list_sentence(cands, lambda text: coverage(topic, text))
-    return lead
+    if lead is not None or not asks_for_list(question):
+        return lead
+    asked = asked_predicate(question)
+    if asked is not None:
+        pattern = re.compile(rf"\b(?:{'|'.join(re.escape(f) for f in asked[0])})\b")
+        cands = [c for c in cands if pattern.search(fold(c.sentence.text)) or _item(c)]
+    topic = content_terms(without_list_cues(question))
+    return list_sentence(cands, lambda text: coverage(topic, text))

@@ -186,3 +186,17 @@ def test_each_side_s_definition_and_the_side_nothing_defines():
     assert compare.side_definition(ranked, ["relawan"]) is law[1]  # "relawan" -> "Relawan Sosial adalah"
     assert compare.undefined_sides(ranked, "apa beda pengasuh dan pendamping?") == ["pendamping"]
     assert compare.undefined_sides(ranked, "apa beda pengasuh dan relawan?") == []
+
+
+def test_no_lead_by_kind_when_the_question_names_an_author_or_the_list_states_another_predicate():
+    texts = [
+        "Menurut Halim, tujuan rumah singgah adalah melindungi anak.",
+        "Anak Asuh dalam layanan wajib:",
+        "a. hadir;",
+    ]
+    cands = _cands(texts)
+    index = FakeIndex(texts)
+    assert shape.lead_sentence(cands, "apa kewajiban anak asuh menurut Halim?", index.text_coverage) is None
+    assert shape.lead_sentence(cands, "apa kewajiban anak asuh?", index.text_coverage) is cands[1]
+    # a list of the subject's duties does not answer a question about its rights
+    assert shape.lead_sentence(cands, "apa saja hak anak asuh?", index.text_coverage) is None
