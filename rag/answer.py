@@ -310,12 +310,13 @@ class Answerer:
 
 
 def _quote_spans(chunk, quotes: list[str]) -> list[tuple[int, int]]:
-    """Absolute spans of the chunk's sentences that a quote reproduces (for highlighting)."""
+    """Absolute spans of the chunk's sentences that a quote reproduces (for highlighting); a heading (a
+    regulation's title) is never highlighted as support."""
     quotes = [re.sub(r"\s+", " ", q) for q in quotes]
     out = []
     for s in chunk.sentences:
         norm = normalize_whitespace(s.text)
-        if norm and any(norm in q or q in norm for q in quotes):
+        if norm and not shape.is_heading(norm) and any(norm in q or q in norm for q in quotes):
             out.append((s.start, s.end))
     return out
 
