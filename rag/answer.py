@@ -243,12 +243,14 @@ class Answerer:
 
     @staticmethod
     def _referenced_unit(turn: _Turn, cands: list, referenced: list[int]) -> list:
-        """The ayat or huruf the question names, from the first passage its Pasal reference reached."""
-        if not referenced:
-            return []
-        chunk = turn.case.results[referenced[0] - 1].chunk
-        passage = [c for c in cands if c.n == referenced[0]]
-        return shape.referenced_unit(passage, chunk.locator, turn.frame.parsed.law_refs)
+        """The ayat or huruf the question names, from the first passage its Pasal reference reached that
+        holds it (a long Pasal is one passage per ayat)."""
+        for n in referenced:
+            passage = [c for c in cands if c.n == n]
+            unit = shape.referenced_unit(passage, turn.case.results[n - 1].chunk.locator, turn.frame.parsed.law_refs)
+            if unit:
+                return unit
+        return []
 
     def _generative(self, turn: _Turn) -> Iterator:
         engine = turn.base["engine"]
