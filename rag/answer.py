@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rag import extractive
+from rag import compare, extractive, shape
 from rag.answer_gate import assess
 from rag.checks.base import Case
 from rag.checks.gate import judge, regulation_refusal
@@ -54,6 +54,8 @@ class _Turn:
     t0: float
     t1: float
     """perf_counter at the start and after retrieval (for the Answer's timings)."""
+    scope: Scope | None = None
+    """The documents the answer may cite (a further lookup searches only these)."""
 
 
 class Answerer:
@@ -144,7 +146,7 @@ class Answerer:
             log.info("abstained on %r: %s", q, reason)
             yield Answer(text=refusal.message if refusal else ABSTAIN_TEXT, abstained=True, timings=_ms(t0, t1), **base)
             return
-        turn = _Turn(q, history, frame, case, base, t0, t1)
+        turn = _Turn(q, history, frame, case, base, t0, t1, scope)
         if engine == "extractive":
             yield self._extractive(turn)
             return
@@ -178,7 +180,11 @@ class Answerer:
         return None if verdict.answer else verdict.reason
 
     def _extractive(self, turn: _Turn) -> Answer:
-        parsed, cands, results = turn.frame.parsed, turn.case.cands, turn.case.results
+        cands = [c for c in turn.case.cands if not shape.is_heading(c.sentence.text)]  # a title answers nothing
+        turn, cands = self._with_side_definitions(turn, cands)
+        parsed, results = turn.frame.parsed, turn.case.results
+        if not cands:
+            return Answer(text=ABSTAIN_TEXT, abstained=True, timings=_ms(turn.t0, turn.t1), **turn.base)
         q_terms = content_terms(parsed.lexical_text)
         referenced = [n for n, r in enumerate(results, 1) if parsed.law_refs and r.score >= 1.0]
 
@@ -186,21 +192,65 @@ class Answerer:
             return self.retriever.text_coverage(q_terms, text)
 
         focus = extractive.action_sentence(cands, parsed, cover) if not referenced else None
-        if referenced:  # "isi Pasal 2 UU X": quote the Pasal itself
-            chosen = [c for c in cands if c.n == referenced[0]][:16]
-            seeds = chosen[:1]
+        unit = self._referenced_unit(turn, cands, referenced)
+        if unit:  # "isi Pasal 2 ayat (3)": that ayat (or huruf), in source order
+            full = unit
         else:
-            chosen, seeds = extractive.select(
-                cands, parsed, turn.q, self.settings.max_answer_sentences, cover=cover, focus=focus
-            )
-        if focus is not None:  # the item that answers "siapa yang V X", not the rest of its list
-            chosen = [c for c in chosen if c is focus or not extractive.same_list(c, focus, cands)]
-        context = extractive.with_context(chosen, cands, focused=(focus,) if focus else ())
-        full = extractive.order(context, seeds, lead_first=bool(parsed.definition_terms) or focus is not None)
+            if referenced:  # "isi Pasal 2 UU X": quote the Pasal itself
+                chosen = [c for c in cands if c.n == referenced[0]][:16]
+                seeds, lead = chosen[:1], None
+            else:
+                lead = focus or shape.lead_sentence(cands, turn.frame.standard or turn.q, self.retriever.text_coverage)
+                chosen, seeds = extractive.select(
+                    cands, parsed, turn.q, self.settings.max_answer_sentences, cover=cover, focus=lead
+                )
+            if focus is not None:  # the item that answers "siapa yang V X", not the rest of its list
+                chosen = [c for c in chosen if c is focus or not extractive.same_list(c, focus, cands)]
+            context = extractive.with_context(chosen, cands, focused=(focus,) if focus else ())
+            full = extractive.order(context, seeds, lead_first=bool(parsed.definition_terms) or lead is not None)
         text = extractive.render(full)
         # Sentences are known exactly here; no need to re-split the rendered text.
         pre = [(normalize_whitespace(c.sentence.text), (c.n,)) for c in full]
-        return self._finish(turn, text, pre)
+        answer = self._finish(turn, text, pre)
+        missing = compare.undefined_sides(sorted(cands, key=lambda c: -c.score), turn.q)
+        if not missing:
+            return answer
+        note = f"Sumber yang ditemukan tidak memuat definisi {' maupun '.join(missing)}."
+        return dataclasses.replace(answer, notice=" ".join(filter(None, [answer.notice, note])))
+
+    def _with_side_definitions(self, turn: _Turn, cands: list) -> tuple[_Turn, list]:
+        """For "apa beda X dan Y": a side that no retrieved sentence defines is looked up ("apa itu X", in
+        the same scope); the passage holding its definition joins the retrieved ones, so that each side
+        is answered and cited."""
+        missing = compare.undefined_sides(sorted(cands, key=lambda c: -c.score), turn.q)
+        if not missing:
+            return turn, cands
+        results, cands = list(turn.case.results), list(cands)
+        floor = min((c.score for c in cands), default=0.0) - 1.0  # ranked after every retrieved sentence
+        for side in missing:
+            found, sig = self.retriever.search_with_signals(f"apa itu {side}", 3, turn.scope)
+            have = {r.chunk.chunk_id for r in results}
+            for r in (r for r in found if r.chunk.chunk_id not in have):
+                new = extractive.score_candidates(self.retriever, [r], sig.qvec, sig.q_terms)
+                if compare.side_definition(new, compare.side_names(side)) is not None:
+                    results.append(r)
+                    cands += [dataclasses.replace(c, n=len(results), score=floor + 1e-3 * c.score) for c in new]
+                    break
+        if len(results) == len(turn.case.results):
+            return turn, cands
+        case = dataclasses.replace(turn.case, results=results)
+        return dataclasses.replace(turn, case=case, base={**turn.base, "retrieved": tuple(results)}), cands
+
+    @staticmethod
+    def _referenced_unit(turn: _Turn, cands: list, referenced: list[int]) -> list:
+        """The ayat or huruf the question names, from the first passage its Pasal reference reached that
+        holds it (a long Pasal is one passage per ayat)."""
+        for n in referenced:
+            passage = [c for c in cands if c.n == n]
+            unit = shape.referenced_unit(passage, turn.case.results[n - 1].chunk.locator, turn.frame.parsed.law_refs)
+            if unit:
+                return unit
+        return []
 
     def _generative(self, turn: _Turn) -> Iterator:
         engine = turn.base["engine"]
@@ -262,12 +312,13 @@ class Answerer:
 
 
 def _quote_spans(chunk, quotes: list[str]) -> list[tuple[int, int]]:
-    """Absolute spans of the chunk's sentences that a quote reproduces (for highlighting)."""
+    """Absolute spans of the chunk's sentences that a quote reproduces (for highlighting); a heading (a
+    regulation's title) is never highlighted as support."""
     quotes = [re.sub(r"\s+", " ", q) for q in quotes]
     out = []
     for s in chunk.sentences:
         norm = normalize_whitespace(s.text)
-        if norm and any(norm in q or q in norm for q in quotes):
+        if norm and not shape.is_heading(norm) and any(norm in q or q in norm for q in quotes):
             out.append((s.start, s.end))
     return out
 

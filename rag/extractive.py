@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag import compare
 from rag.checks.carriers import answer_carrier
 from rag.checks.language import asked_action
 from rag.cooccur import mentions
-from rag.query import ParsedQuery, definition_pattern, parse_query
+from rag.query import ParsedQuery, definition_pattern
 from rag.text import content_terms, fold, normalize_whitespace
 from rag.types import SearchResult, Sentence
 
@@ -24,11 +25,6 @@ _NUMBERED_DEFINITION = re.compile(r"^\d+\.\s+[^.]{1,80}?\s+(?:adalah|yang selanj
 _LIST_ITEM = re.compile(r"^(?:[a-z]|\d+)\.\s|^\(\d+\)\s|^-\s")
 _AYAT = re.compile(r"^\(\d+[a-z]?\)\s")
 """An ayat opens with "(2)": it starts a new unit of its Pasal, never an item of the list before it."""
-_COMPARE = re.compile(
-    r"\b(?:beda(?:nya)?|perbedaan|membedakan|bedanya|difference between)\s+(?:antara\s+)?(?P<x>.+?)\s+"
-    r"(?:dan|dengan|dgn|sama|and|vs\.?)\s+(?P<y>.+?)\s*\??$",
-    re.I,
-)
 
 
 @dataclass
@@ -63,13 +59,6 @@ def with_referenced_ayat(c: Candidate, cands: list[Candidate]) -> str:
     return c.sentence.text if ref is None or ref is c else f"{c.sentence.text} {ref.sentence.text}"
 
 
-def comparison_sides(question: str) -> tuple[str, str] | None:
-    m = _COMPARE.search(fold(question).strip())
-    if not m:
-        return None
-    return m.group("x").strip(" ?"), m.group("y").strip(" ?")
-
-
 def score_candidates(retriever, results: list[SearchResult], qvec: np.ndarray, q_terms: set[str]) -> list[Candidate]:
     out = []
     by_id = retriever.generation.by_id
@@ -83,16 +72,6 @@ def score_candidates(retriever, results: list[SearchResult], qvec: np.ndarray, q
             score = sim + 0.15 * cover - 0.01 * (n - 1)
             out.append(Candidate(n, idx, j, sent, score, vec, sim, r.chunk.source_id in retriever.catalogue))
     return out
-
-
-def _side_names(side: str) -> list[str]:
-    """How one side of a comparison may be written: as typed, and the first expansion of each abbreviation."""
-    return [side] + [e.split(" / ")[0] for e in parse_query(side).expansions]
-
-
-def _mentions(text: str, alts: list[set[str]]) -> bool:
-    have = content_terms(text)
-    return any(a <= have for a in alts)
 
 
 def _informative(c: Candidate) -> bool:
@@ -144,21 +123,25 @@ def select(
         # menurut Siporin?" keeps the retriever's order, which follows the named author.
         prefer_law = not re.search(r"\b(menurut|versi|kata|ala)\b", fold(question)) or bool(parsed.laws)
         take(_definition_of(ranked, parsed.definition_terms, prefer_law))
-    sides = comparison_sides(question)
+    sides = compare.comparison_sides(question)
     if sides:
-        names = [_side_names(side) for side in sides]
+        names = [compare.side_names(side) for side in sides]
         alts = [[terms for terms in map(content_terms, side_names) if terms] for side_names in names]
-        # A sentence that names both sides usually states the difference itself.
-        both = next((c for c in ranked if all(_mentions(c.sentence.text, a) for a in alts)), None)
+        # A sentence that names both sides usually states the difference itself; failing that, one that
+        # says how one side differs ("X ... berbeda dengan ...").
+        both = compare.difference_sentence(ranked, alts)
         take(both)
         if both is not None:  # the sentence after it usually explains the difference
             after = next((c for c in cands if c.chunk_idx == both.chunk_idx and c.j == both.j + 1), None)
-            if after is not None and any(_mentions(after.sentence.text, a) for a in alts):
+            if after is not None and any(compare.mentions(after.sentence.text, a) for a in alts):
                 take(after)
-        for side_names, a in zip(names, alts, strict=True):
-            d = _definition_of(ranked, [fold(n) for n in side_names])
-            side = (c for c in ranked if _mentions(c.sentence.text, a) and c not in chosen and _informative(c))
-            take(d or next(side, None))
+        # Then each side's definition, each cited; a side no sentence defines is named in the answer's
+        # notice (rag.compare.undefined_sides) rather than padded with a sentence that only mentions it.
+        defined = [compare.side_definition(ranked, side_names) for side_names in names]
+        for d in defined:
+            take(d)
+        if all(defined):  # each side answered and cited: nothing else to add
+            return chosen, list(chosen)
     carrier = answer_carrier(question)
     if carrier:  # "berapa" / "kapan": lead with the sentence that carries the number or date asked for
         carrying = [c for c in ranked[:CARRIER_POOL] if _informative(c) and carrier[1](c.sentence.text)]
@@ -249,7 +232,7 @@ _ANAPHOR = re.compile(r"^(inilah|ini|hal ini|hal tersebut|itulah|itu|tersebut|ol
 
 
 def with_context(
-    chosen: list[Candidate], cands: list[Candidate], max_items: int = 12, focused: tuple[Candidate, ...] = ()
+    chosen: list[Candidate], cands: list[Candidate], max_items: int = 26, focused: tuple[Candidate, ...] = ()
 ) -> list[Candidate]:
     """Add what a chosen sentence needs to be read alone.
 

@@ -23,6 +23,7 @@ class LawRef:
     pasal: str
     angka: str | None = None
     ayat: str | None = None
+    huruf: str | None = None
 
 
 _DEFINITION_Q = [
@@ -157,7 +158,8 @@ def parse_query(question: str, catalogue: Catalogue | None = None) -> ParsedQuer
         if owner is not None and owner.regulation is None:
             continue  # a Pasal of a regulation the index does not hold
         sid = owner.regulation.source_id if owner is not None else None
-        refs.append(LawRef(sid, m.group(1).upper() if m.group(1)[-1].isalpha() else m.group(1), m.group(2), m.group(3)))
+        pasal = m.group(1).upper() if m.group(1)[-1].isalpha() else m.group(1)
+        refs.append(LawRef(sid, pasal, m.group(2), m.group(3), m.group(4)))
 
     # Abbreviations: longest first, non-overlapping. "apa itu STR?" -> dense "apa itu Surat Tanda
     # Registrasi (STR)?" (the embedder knows the words), lexical gets every alternative expansion.
