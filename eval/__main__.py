@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true")
     a = sub.add_parser("answers", help="evaluasi jawaban (kutipan, fakta emas, abstain)")
     a.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    a.add_argument("--blind", action="store_true", help="hanya batch buta (dinilai sekali)")
     a.add_argument("--engine", default="extractive")
     a.add_argument(
         "--from-id",
@@ -150,7 +151,7 @@ def cmd_answers(args, settings: Settings) -> int:
     from rag.answer import Answerer
 
     retriever = _retriever(settings)
-    questions = load_questions(split=args.split)
+    questions = load_questions(split=args.split, blind=args.blind)
     if args.from_id:
         questions = [q for q in questions if int(q.id[1:]) >= int(args.from_id.lstrip("qQ"))]
     result = evaluate_answers(Answerer(settings, retriever), questions, args.engine)

@@ -29,7 +29,10 @@ class Question:
     history: tuple[str, ...] = field(default=())
 
 
-def load_questions(path: Path = QUESTIONS, split: str | None = None) -> list[Question]:
+def load_questions(path: Path = QUESTIONS, split: str | None = None, blind: bool = False) -> list[Question]:
+    """The questions of `split` (None or "all": every split). Rows of a batch still blind (a `blind` field:
+    written before the work it will judge, not yet scored) are left out, or with `blind` are the only ones
+    returned: a blind batch is run once, at the end of that work (eval/DATA.md)."""
     out = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -45,6 +48,8 @@ def load_questions(path: Path = QUESTIONS, split: str | None = None) -> list[Que
                 gold=tuple(Gold(g["source_id"], g["phrase"]) for g in r.get("gold", [])),
                 history=tuple(r.get("history", [])),
             )
+            if bool(r.get("blind")) != blind:
+                continue
             if split in (None, "all") or q.split == split:
                 out.append(q)
     return out
