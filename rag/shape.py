@@ -130,7 +130,8 @@ def _subject_match(text: str, forms: tuple[str, ...], subject: tuple[str, ...]) 
 
 def predicate_sentence(cands: list[Candidate], question: str) -> Candidate | None:
     """The sentence in which the asked subject has the asked predicate: the best subject match, then one
-    that introduces a list (the whole statement: "X ... wajib:"), then rank."""
+    that introduces a list (the whole statement: "X ... wajib:"), then rank; of equal sentences in the
+    passage so chosen, the first in the source (ayat (1) before ayat (2))."""
     asked = asked_predicate(question)
     if asked is None:
         return None
@@ -142,7 +143,10 @@ def predicate_sentence(cands: list[Candidate], question: str) -> Candidate | Non
         match = _subject_match(c.sentence.text, forms, subject)
         if match:
             hits.append((-match, not c.sentence.text.rstrip().endswith(":"), rank, c))
-    return min(hits, key=lambda h: h[:3])[3] if hits else None
+    if not hits:
+        return None
+    best = min(hits, key=lambda h: h[:3])
+    return min((h[3] for h in hits if h[:2] == best[:2] and h[3].n == best[3].n), key=lambda c: c.j)
 
 
 # ---------------------------------------------------------------------------- "apa saja ...?"

@@ -124,6 +124,20 @@ def test_a_narrower_subject_ranks_after_the_exact_one():
     assert shape.predicate_sentence(cands, "apa kewajiban pengasuh?").j == 1
 
 
+def test_of_equal_statements_in_one_passage_the_first_leads():
+    cands = _cands(
+        [
+            "(1) Pengasuh wajib menyediakan makanan bagi anak.",
+            "(2) Pengasuh wajib mencatat setiap anak yang dilayani.",
+        ]
+    )
+    cands[1].score = 2.0  # the second ayat scores higher; both state the asked duty of the asked subject
+    assert shape.predicate_sentence(cands, "apa kewajiban pengasuh?").j == 0
+    other = _cands(["Pengasuh wajib melapor kepada dinas."], n=2)
+    other[0].score = 3.0  # a better sentence in another passage still leads
+    assert shape.predicate_sentence(cands + other, "apa kewajiban pengasuh?").n == 2
+
+
 @pytest.mark.parametrize(
     "question, is_list",
     [
