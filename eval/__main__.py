@@ -1,4 +1,4 @@
-"""python -m eval [retrieval] | beir | answers | probes | tune | calibrate — see --help of each."""
+"""python -m eval [retrieval] | beir | answers | probes | tune | calibrate | fit-verdict — see --help of each."""
 
 from __future__ import annotations
 
@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     tam.add_argument(
         "--lexical-only", action="store_true", help="tanpa fitur kosinus e5 (seluruh split train, tanpa embedding)"
     )
+    fv = sub.add_parser(
+        "fit-verdict",
+        help="pasang tahap putusan (semua sinyal cek + model -> abstain), out-of-fold; menulis rag/resources",
+    )
+    fv.add_argument("--c", type=float, default=1.0, help="kekuatan regularisasi terbalik regresi logistik")
+    fv.add_argument("--dry-run", action="store_true", help="cetak saja, jangan tulis berkas")
     t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
     t.add_argument("--json", action="store_true")
     return p
@@ -250,6 +256,23 @@ def cmd_train_answer_model(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_fit_verdict(args, settings: Settings) -> int:
+    from eval.fit_verdict import SETS, fit, load_rows, report, write
+
+    rows = load_rows(settings, _retriever(settings))
+    spec = fit({name: rows[name]["model"] for name in SETS if name in rows}, args.c)
+    for row in spec["sweep"]:
+        cells = [
+            f"{n}: FA {row[n]['false_abstention']} UA {row[n]['unanswerable_abstained']}" for n in SETS if n in row
+        ]
+        print(f"t={row['threshold']:.2f} " + " | ".join(cells))
+    print("coef: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(spec["features"], spec["coef"], strict=True)))
+    report(rows, spec)
+    if not args.dry_run:
+        print(f"-> {write(spec)}")
+    return 0
+
+
 def cmd_tune(args, settings: Settings) -> int:
     from eval.tune import tune
 
@@ -275,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         "dialogues": cmd_dialogues,
         "answers-external": cmd_answers_external,
         "train-answer-model": cmd_train_answer_model,
+        "fit-verdict": cmd_fit_verdict,
     }
     return commands[args.command](args, settings)
 

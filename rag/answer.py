@@ -18,7 +18,7 @@ from rag.abstain import (
     relation_check,
     sanction_check,
 )
-from rag.answer_gate import assess
+from rag.answer_gate import assess, verdict_ready, verdict_reason
 from rag.citations import parse_citations, verify
 from rag.config import Settings
 from rag.conversation import condense_question
@@ -167,6 +167,10 @@ class Answerer:
 
     def _gate(self, q: str, parsed, q_terms: set[str], cands, results: list[SearchResult], model=None) -> str | None:
         """None to answer, or the reason to abstain."""
+        if verdict_ready(self.settings):  # one calibrated stage decides from every check's verdict
+            return verdict_reason(self, q, parsed, q_terms, cands, results, model)
+        if not self.settings.answer_model:
+            model = None  # assessed for the verdict stage only
         model_says = None if model is None or model.answers else f"model: P(jawab) {model.p_answer:.2f}"
         if model is not None and self.settings.answer_rules == "none":
             return model_says

@@ -4,9 +4,12 @@ the threshold the assistant abstains). rag.answer calls `assess` once per questi
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -51,7 +54,7 @@ def assess(
 ) -> Assessment | None:
     """Score the retrieved passages and rescore `cands` (rag.extractive candidates) with the model's
     sentence probabilities; None when the model is switched off or not trained."""
-    if not settings.answer_model:
+    if not (settings.answer_model or settings.answer_verdict):
         return None
     model = load_model()
     if model is None:
@@ -97,3 +100,175 @@ def rescore(cands, assessment: Assessment | None, weight: float) -> None:
         return
     for c in cands:
         c.score += weight * assessment.sentence_p.get((c.n, c.j), 0.0)
+
+
+# ---------------------------------------------------------------------------------------------- verdict
+# With Settings.answer_verdict on, the hand-written checks no longer abstain outright: each one's verdict
+# (and its strength where it has one) becomes a signal beside the model's probability, the best sentences'
+# cosine and coverage and the retrieval scores, and one calibrated stage (rag/resources/answer_verdict.json,
+# fitted by `python -m eval fit-verdict` on IDK-MRC valid, TyDiQA-id dev and the project's dev split, all
+# figures out-of-fold) decides from all of them. Hard exits stay: an instruction inside the question
+# (never obeyed, whatever the sources say), no candidate sentence at all (nothing to cite), and, before the
+# gate, a named regulation or Pasal the index does not hold (its reply names what is missing).
+
+VERDICT_FILE = "answer_verdict.json"
+SIGNALS = (
+    "q_now",
+    "q_unknown",
+    "q_unknown_n",
+    "q_unknown_share",
+    "relation",
+    "action",
+    "sanction",
+    "answer_type",
+    "asks_number",
+    "asks_date",
+    "floor",
+    "pasal_held",
+    "english",
+    "logit_p_model",
+    "logit_p_sentence",
+    "top_sim",
+    "top_cover",
+    "top_relevance",
+    "top_dense",
+    "top_passage_cover",
+    "miss_rare",
+)
+"""What the verdict stage reads; check verdicts are 1.0 when the check would abstain."""
+
+
+def _logit1(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def gate_signals(answerer, q: str, parsed, q_terms: set[str], cands, results, model=None) -> dict:
+    """Every check's verdict and strength and the model's and retriever's scores for one question, plus
+    `hard`: the reason of a hard exit ("" when none). `answerer` is the rag.answer.Answerer."""
+    import re
+
+    from rag import extractive
+    from rag.abstain import (
+        INJECTION,
+        action_check,
+        answer_carrier,
+        answer_type_checks,
+        is_english,
+        question_checks,
+        relation_check,
+        sanction_check,
+    )
+    from rag.query import parse_query, strip_references
+    from rag.text import content_terms
+
+    retriever, settings = answerer.retriever, answerer.settings
+    dense = parse_query(retriever.speller.correct(q)[0]).dense_text
+    std = re.sub(r"\(.*?\)", " ", dense)
+    topics = re.sub(r"\(.*?\)", " ", strip_references(dense, retriever.catalogue))
+    unknown = retriever.unknown_terms(topics)
+    asked_now = not question_checks(parsed, []).answer and not INJECTION.search(parsed.original)
+    out = {
+        "hard": "instruksi dalam pertanyaan diabaikan" if INJECTION.search(parsed.original) else "",
+        "q_now": float(asked_now),
+        "q_unknown": float(not asked_now and not question_checks(parsed, unknown).answer),
+        "q_unknown_n": float(min(len(unknown), 3)),
+        "q_unknown_share": len(unknown) / max(len(content_terms(parsed.original)), 1),
+        "english": float(is_english(parsed.original)),
+        "pasal_held": float(bool(parsed.law_refs) and any(r.score >= 1.0 for r in results)),
+    }
+    for name, check in (("relation", relation_check), ("action", action_check), ("sanction", sanction_check)):
+        out[name] = float(not check(std, retriever.cooccurrence).answer)
+    carrier = answer_carrier(q)
+    out["asks_number"] = float(carrier is not None and carrier[0] == "berapa")
+    out["asks_date"] = float(carrier is not None and carrier[0] == "kapan")
+    ranked = sorted(cands, key=lambda c: -c.score)
+    best = ranked[:5]
+    out["top_sim"] = max((c.sim for c in best), default=0.0)
+    out["top_cover"] = max((retriever.text_coverage(q_terms, c.sentence.text) for c in best), default=0.0)
+    on_topic = [
+        c.sentence.text
+        for c in ranked[: extractive.CARRIER_POOL]
+        if retriever.text_coverage(q_terms, extractive.with_referenced_ayat(c, cands)) >= 0.34
+    ]
+    typed = answer_type_checks(q, [c.sentence.text for c in best], on_topic)
+    out["answer_type"] = float(bool(best) and not typed.answer)
+    out["floor"] = float(
+        out["top_cover"] < settings.abstain_min_coverage and out["top_sim"] < settings.abstain_min_similarity
+    )
+    out["logit_p_model"] = _logit1(model.p_model if model is not None else 0.5)
+    out["logit_p_sentence"] = _logit1(max(model.sentence_p.values(), default=0.5) if model is not None else 0.5)
+    top = results[0] if results else None
+    out["top_relevance"] = top.relevance if top else 0.0
+    out["top_dense"] = (top.dense_score or 0.0) if top else 0.0
+    out["top_passage_cover"] = top.coverage if top else 0.0
+    weight = index_weight(retriever)
+    have = content_terms(" ".join(r.chunk.text for r in results))
+    have |= {t[1:] for t in have if t.startswith("~") and len(t) <= 4}
+    out["miss_rare"] = max((weight(t) for t in q_terms if t not in have), default=0.0)
+    if not cands and not out["hard"]:
+        out["hard"] = "tidak ada bagian sumber"
+    return out
+
+
+class Verdict:
+    """The calibrated stage that decides abstention from the signals: logistic regression over
+    standardised SIGNALS, evaluated in plain numpy."""
+
+    def __init__(self, spec: dict):
+        self.spec = spec
+        self.features = tuple(spec["features"])
+        self.mean = np.asarray(spec["mean"], dtype=np.float64)
+        self.scale = np.asarray(spec["scale"], dtype=np.float64)
+        self.coef = np.asarray(spec["coef"], dtype=np.float64)
+        self.intercept = float(spec["intercept"])
+        self.threshold = float(spec["threshold"])
+
+    def probability(self, signals: dict) -> float:
+        x = np.asarray([float(signals[f]) for f in self.features], dtype=np.float64)
+        z = self.intercept + float(((x - self.mean) / self.scale) @ self.coef)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def load_verdict() -> Verdict | None:
+    """The fitted verdict stage from rag/resources, or None when it has not been fitted."""
+    path = resources.files("rag.resources").joinpath(VERDICT_FILE)
+    try:
+        return Verdict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+
+
+def verdict_ready(settings: Settings) -> bool:
+    """Whether the verdict stage decides: switched on and fitted (else the hand gate decides, with a warning)."""
+    if not settings.answer_verdict:
+        return False
+    if load_verdict() is None:
+        _warn_missing()
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _warn_missing() -> None:
+    log.warning("answer_verdict is on but rag/resources/%s is missing: the hand gate decides", VERDICT_FILE)
+
+
+def verdict_reason(answerer, q: str, parsed, q_terms: set[str], cands, results, model=None) -> str | None:
+    """The gate with the verdict stage deciding (load_verdict() must not be None): None to answer, or the
+    reason to abstain."""
+    verdict = load_verdict()
+    signals = gate_signals(answerer, q, parsed, q_terms, cands, results, model)
+    if signals["hard"]:
+        return signals["hard"]
+    p = verdict.probability(signals)
+    threshold = answerer.settings.verdict_threshold
+    threshold = verdict.threshold if threshold is None else threshold
+    if p >= threshold:
+        return None
+    fired = [name for name in CHECK_SIGNALS if signals[name]]
+    return f"P(jawab) {p:.2f} < {threshold:.2f}" + (f"; cek: {', '.join(fired)}" if fired else "")
+
+
+CHECK_SIGNALS = ("q_now", "q_unknown", "relation", "action", "sanction", "answer_type", "floor")
