@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fv.add_argument("--c", type=float, default=1.0, help="kekuatan regularisasi terbalik regresi logistik")
     fv.add_argument("--dry-run", action="store_true", help="cetak saja, jangan tulis berkas")
+    fv.add_argument(
+        "--before-id",
+        default="",
+        help="hanya pertanyaan dev proyek sebelum id ini (mis. q341: kelompok buta yang belum dinilai tidak dibaca)",
+    )
     t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
     t.add_argument("--json", action="store_true")
     return p
@@ -260,6 +265,9 @@ def cmd_fit_verdict(args, settings: Settings) -> int:
     from eval.fit_verdict import SETS, fit, load_rows, report, write
 
     rows = load_rows(settings, _retriever(settings))
+    if args.before_id and "project-dev" in rows:
+        limit = int(args.before_id.lstrip("qQ"))
+        rows["project-dev"] = {k: [r for r in v if int(r["id"][1:]) < limit] for k, v in rows["project-dev"].items()}
     spec = fit({name: rows[name]["model"] for name in SETS if name in rows}, args.c)
     for row in spec["sweep"]:
         cells = [

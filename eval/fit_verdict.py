@@ -20,7 +20,9 @@ from importlib import resources
 import numpy as np
 
 from eval.external import summarise, variant
-from rag.answer_gate import SIGNALS, VERDICT_FILE
+from rag.answer_gate import DERIVED, SIGNALS, VERDICT_FILE, with_derived
+
+FEATURES = SIGNALS + DERIVED
 
 SETS = ("idk-mrc-valid", "tydiqa-dev", "project-dev")
 HELD_OUT = ("probes", "tydiqa-dev-vs-project")
@@ -69,8 +71,9 @@ def fitted(r: dict) -> bool:
     return bool(r.get("signals")) and not r["no_answer"] and not r["signals"]["hard"]
 
 
-def matrix(rows: list[dict], features=SIGNALS) -> np.ndarray:
-    return np.asarray([[float(r["signals"][f]) for f in features] for r in rows], dtype=np.float64)
+def matrix(rows: list[dict], features=FEATURES) -> np.ndarray:
+    signals = [with_derived(r["signals"]) for r in rows]
+    return np.asarray([[float(s[f]) for f in features] for s in signals], dtype=np.float64)
 
 
 def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float):
@@ -104,7 +107,7 @@ def weights(pool: list[tuple[str, dict]]) -> np.ndarray:
     return out
 
 
-def out_of_fold(rows_by_set: dict[str, list[dict]], c: float = 1.0, features=SIGNALS) -> dict[str, list[dict]]:
+def out_of_fold(rows_by_set: dict[str, list[dict]], c: float = 1.0, features=FEATURES) -> dict[str, list[dict]]:
     """Every row with `pv`, the verdict stage's P from a fit that never saw its group."""
     grp = groups(rows_by_set)
     pool = [(n, r) for n, rows in rows_by_set.items() for r in rows if fitted(r)]
@@ -166,7 +169,7 @@ def fit(rows_by_set: dict[str, list[dict]], c: float = 1.0) -> dict:
     )
     return {
         "kind": "logistic",
-        "features": list(SIGNALS),
+        "features": list(FEATURES),
         **{k: [round(v, 6) for v in spec[k]] for k in ("mean", "scale", "coef")},
         "intercept": round(spec["intercept"], 6),
         "C": c,

@@ -135,7 +135,23 @@ SIGNALS = (
     "top_passage_cover",
     "miss_rare",
 )
-"""What the verdict stage reads; check verdicts are 1.0 when the check would abstain."""
+"""What the gate records; check verdicts are 1.0 when the check would abstain."""
+FIRED = ("q_unknown", "relation", "action", "sanction", "answer_type", "floor")
+"""The checks whose firing the verdict stage also reads together with the evidence scores."""
+CROSSED = ("top_cover", "logit_p_model", "top_sim", "miss_rare", "top_relevance")
+DERIVED = ("n_fired", "any_fired") + tuple(f"fired_x_{k}" for k in CROSSED)
+"""A check firing beside strong evidence (a paraphrase the check cannot see) is not the same as a check
+firing beside weak evidence: measured out-of-fold, these products raise IDK-MRC valid's unanswerable
+abstained at equal false abstention."""
+
+
+def with_derived(signals: dict) -> dict:
+    """The signals with DERIVED added (idempotent: rows recorded before them get the same values)."""
+    fired = sum(float(signals[c]) for c in FIRED)
+    out = {**signals, "n_fired": fired, "any_fired": float(fired > 0)}
+    for k in CROSSED:
+        out[f"fired_x_{k}"] = float(fired > 0) * float(signals[k])
+    return out
 
 
 def _logit1(p: float) -> float:
@@ -208,7 +224,7 @@ def gate_signals(answerer, q: str, parsed, q_terms: set[str], cands, results, mo
     out["miss_rare"] = max((weight(t) for t in q_terms if t not in have), default=0.0)
     if not cands and not out["hard"]:
         out["hard"] = "tidak ada bagian sumber"
-    return out
+    return with_derived(out)
 
 
 class Verdict:
@@ -225,6 +241,7 @@ class Verdict:
         self.threshold = float(spec["threshold"])
 
     def probability(self, signals: dict) -> float:
+        signals = with_derived(signals)
         x = np.asarray([float(signals[f]) for f in self.features], dtype=np.float64)
         z = self.intercept + float(((x - self.mean) / self.scale) @ self.coef)
         return 1.0 / (1.0 + math.exp(-z))
@@ -271,4 +288,4 @@ def verdict_reason(answerer, q: str, parsed, q_terms: set[str], cands, results, 
     return f"P(jawab) {p:.2f} < {threshold:.2f}" + (f"; cek: {', '.join(fired)}" if fired else "")
 
 
-CHECK_SIGNALS = ("q_now", "q_unknown", "relation", "action", "sanction", "answer_type", "floor")
+CHECK_SIGNALS = ("q_now",) + FIRED

@@ -176,3 +176,14 @@ def test_the_threshold_with_the_least_shortfall_is_chosen_lowest_first():
 
     table = [row(0.2, 0.05, 0.40), row(0.3, 0.08, 0.56), row(0.4, 0.09, 0.60), row(0.5, 0.15, 0.70)]
     assert choose(table)["threshold"] == 0.3
+
+
+def test_derived_signals_cross_a_fired_check_with_the_evidence():
+    from rag.answer_gate import with_derived
+
+    quiet = {**dict.fromkeys(SIGNALS, 0.0), "top_cover": 0.8, "logit_p_model": 1.5}
+    fired = {**quiet, "relation": 1.0, "answer_type": 1.0}
+    assert with_derived(quiet)["fired_x_top_cover"] == 0.0 and with_derived(quiet)["any_fired"] == 0.0
+    d = with_derived(fired)
+    assert d["n_fired"] == 2.0 and d["fired_x_top_cover"] == 0.8 and d["fired_x_logit_p_model"] == 1.5
+    assert with_derived(d) == d
