@@ -187,3 +187,45 @@ def test_derived_signals_cross_a_fired_check_with_the_evidence():
     d = with_derived(fired)
     assert d["n_fired"] == 2.0 and d["fired_x_top_cover"] == 0.8 and d["fired_x_logit_p_model"] == 1.5
     assert with_derived(d) == d
+
+
+def test_shipped_verdict_reads_what_the_gate_records():
+    from eval.fit_verdict import FEATURES
+    from rag.answer_gate import load_verdict
+
+    v = load_verdict()
+    assert v is not None, "run `python -m eval fit-verdict`"
+    assert v.features == FEATURES and 0.0 < v.threshold < 1.0
+    assert len(v.coef) == len(v.mean) == len(v.scale) == len(FEATURES)
+    assert np.all(v.scale > 0)
+
+
+def test_fit_verdict_command_prints_the_sweep_and_the_before_after_table(monkeypatch, capsys):
+    import eval.__main__ as cli
+    import eval.fit_verdict as fv
+
+    rng = np.random.default_rng(5)
+
+    def rows(prefix: str, n: int, with_unanswerable: bool) -> list[dict]:
+        out = []
+        for i in range(n):
+            answerable = not with_unanswerable or bool(i % 2)
+            r = _row(
+                f"{prefix}{i}", f"{prefix} {i}", answerable, float(answerable) + rng.normal(0, 0.4), f"{prefix}p{i}"
+            )
+            out.append({**r, "id": f"q{i + 1}" if prefix == "proj" else r["id"]})
+        return out
+
+    data = {
+        "idk-mrc-valid": rows("idk", 120, True),
+        "tydiqa-dev": rows("ty", 60, False),
+        "project-dev": rows("proj", 60, True),
+    }
+    monkeypatch.setattr(
+        fv, "load_rows", lambda settings, retriever: {k: {"base": v, "model": v} for k, v in data.items()}
+    )
+    monkeypatch.setattr(cli, "_retriever", lambda settings: None)
+    assert cli.main(["fit-verdict", "--dry-run", "--before-id", "q31"]) == 0
+    out = capsys.readouterr().out
+    assert "threshold" in out and "project-dev |" in out and "idk-mrc-valid |" in out
+    assert out.count("t=0.") == len(fv.GRID)
