@@ -396,7 +396,8 @@ def variant(rows: list[dict], rules: str, threshold: float | None, without: str 
     for r in rows:
         full, checks = r["rules"], r["checks"]
         if without:
-            full, checks = r["without"][without], r["without_checks"][without]
+            # a question ended before the gate (a regulation the index lacks) has no ablation: it abstains
+            full, checks = r["without"].get(without, full), r["without_checks"].get(without, checks)
         if rules == "verdict":
             signals = r.get("signals") or {}
             abstained = r["no_answer"] or bool(signals.get("hard")) or r.get("pv", 0.0) < threshold
