@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--json", action="store_true")
     ext.add_argument(
         "--only",
-        choices=["tydiqa-dev", "idk-mrc-valid", "tydiqa-dev-vs-project", "project-dev", "probes"],
+        choices=["tydiqa-dev", "idk-mrc-valid", "idk-mrc-train", "tydiqa-dev-vs-project", "project-dev", "probes"],
         action="append",
     )
     ext.add_argument("--sweep", action="store_true", help="tabel ambang model untuk setiap varian gerbang")
@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fv.add_argument("--c", type=float, default=1.0, help="kekuatan regularisasi terbalik regresi logistik")
     fv.add_argument("--dry-run", action="store_true", help="cetak saja, jangan tulis berkas")
+    fv.add_argument(
+        "--train",
+        action="store_true",
+        help="pasang pada baris IDK-MRC train (indeks terbatas) + dev proyek; IDK-MRC valid dan TyDiQA dev jadi uji",
+    )
     fv.add_argument(
         "--before-id",
         default="",
@@ -262,13 +267,15 @@ def cmd_train_answer_model(args, settings: Settings) -> int:
 
 
 def cmd_fit_verdict(args, settings: Settings) -> int:
-    from eval.fit_verdict import SETS, fit, load_rows, report, write
+    from eval.fit_verdict import HELD_OUT, SETS, fit, load_rows, report, write
 
-    rows = load_rows(settings, _retriever(settings))
+    rows = load_rows(settings, _retriever(settings), SETS + HELD_OUT + (("idk-mrc-train",) if args.train else ()))
     if args.before_id and "project-dev" in rows:
         limit = int(args.before_id.lstrip("qQ"))
         rows["project-dev"] = {k: [r for r in v if int(r["id"][1:]) < limit] for k, v in rows["project-dev"].items()}
-    spec = fit({name: rows[name]["model"] for name in SETS if name in rows}, args.c)
+    train = rows.pop("idk-mrc-train", {}).get("model") if args.train else None
+    rows.pop("idk-mrc-train", None)
+    spec = fit({name: rows[name]["model"] for name in SETS if name in rows}, args.c, train)
     for row in spec["sweep"]:
         cells = [
             f"{n}: FA {row[n]['false_abstention']} UA {row[n]['unanswerable_abstained']}" for n in SETS if n in row

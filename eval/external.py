@@ -79,6 +79,19 @@ def idk_mrc(split: str = "valid", data: Path = DATA) -> tuple[dict[str, str], li
     return paras, questions
 
 
+TRAIN_PARAGRAPHS = 400
+"""IDK-MRC train paragraphs (fixed seed) in the bounded train set whose rows the verdict stage can be fitted on."""
+
+
+def idk_mrc_sample(split: str = "train", n: int = TRAIN_PARAGRAPHS, data: Path = DATA):
+    """`n` IDK-MRC paragraphs of `split` drawn with a fixed seed, and their questions (a bounded index)."""
+    paras, questions = idk_mrc(split, data)
+    keep = sorted(paras)
+    random.Random(17).shuffle(keep)
+    chosen = set(keep[:n])
+    return {p: paras[p] for p in sorted(chosen)}, [q for q in questions if q.gold_ids[0] in chosen]
+
+
 def write_corpus(paras: dict[str, str], folder: Path) -> None:
     """One Markdown document per paragraph; files already holding the same text are left alone."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -95,7 +108,8 @@ def external_settings(base: Settings, name: str) -> Settings:
     )
 
 
-SETS = {"tydiqa-dev": tydiqa_dev, "idk-mrc-valid": lambda: idk_mrc("valid")}
+SETS = {"tydiqa-dev": tydiqa_dev, "idk-mrc-valid": lambda: idk_mrc("valid"), "idk-mrc-train": idk_mrc_sample}
+"""idk-mrc-train is built only when asked for by name (`--only idk-mrc-train`, `fit-verdict --train`)."""
 
 
 def prepare(
@@ -106,7 +120,7 @@ def prepare(
 
     out = {}
     for name, load in SETS.items():
-        if only is not None and name not in only:
+        if (only is None and name == "idk-mrc-train") or (only is not None and name not in only):
             continue
         paras, questions = load()
         settings = external_settings(base, name)

@@ -127,6 +127,35 @@ def out_of_fold(rows_by_set: dict[str, list[dict]], c: float = 1.0, features=FEA
     return {n: [{**r, "pv": pv.get((n, r["id"]), 0.0)} for r in rows] for n, rows in rows_by_set.items()}
 
 
+def with_train(rows_by_set: dict[str, list[dict]], train: list[dict], c: float = 1.0, features=FEATURES):
+    """`pv` for every row when the stage is fitted on IDK-MRC train rows (a bounded index, eval.external.
+    idk_mrc_sample) plus the project's dev split: the dev split out-of-fold, every other set held out
+    entirely. Returns (rows with pv, the spec fitted on train + the whole dev split)."""
+    extra = [("idk-mrc-train", r) for r in train if fitted(r)]
+    dev = [r for r in rows_by_set.get("project-dev", []) if fitted(r)]
+    order = np.random.default_rng(17).permutation(len(dev))
+    k_of = {dev[i]["id"]: int(j) % FOLDS for j, i in enumerate(order)}
+
+    def fit_on(pool):
+        y = np.asarray([r["answerable"] for _, r in pool], dtype=int)
+        return _fit(matrix([r for _, r in pool], features), y, weights(pool), c)
+
+    pv: dict[tuple[str, str], float] = {}
+    for k in range(FOLDS):
+        spec = fit_on(extra + [("project-dev", r) for r in dev if k_of[r["id"]] != k])
+        held = [r for r in dev if k_of[r["id"]] == k]
+        for r, p in zip(held, _predict(spec, matrix(held, features)), strict=True):
+            pv[("project-dev", r["id"])] = float(p)
+    full = fit_on(extra + [("project-dev", r) for r in dev])
+    for name, rows in rows_by_set.items():
+        kept = [r for r in rows if fitted(r)]
+        if name != "project-dev" and kept:
+            for r, p in zip(kept, _predict(full, matrix(kept, features)), strict=True):
+                pv[(name, r["id"])] = float(p)
+    out = {n: [{**r, "pv": pv.get((n, r["id"]), 0.0)} for r in rows] for n, rows in rows_by_set.items()}
+    return out, full
+
+
 def shortfall(figures: dict[str, dict]) -> float:
     """How far the figures fall short of the bars, summed over sets and measures."""
     miss = 0.0
@@ -159,14 +188,18 @@ def auroc(rows: list[dict]) -> float | None:
     return round(_auroc(y, np.asarray([r["pv"] for r in kept])), 4)
 
 
-def fit(rows_by_set: dict[str, list[dict]], c: float = 1.0) -> dict:
-    oof = out_of_fold(rows_by_set, c)
+def fit(rows_by_set: dict[str, list[dict]], c: float = 1.0, train: list[dict] | None = None) -> dict:
+    """Out-of-fold figures, the threshold and the final fit; with `train` (IDK-MRC train rows) the stage is
+    fitted on those and the dev split (see with_train), and IDK-MRC valid and TyDiQA-id dev are held out."""
+    if train:
+        oof, spec = with_train(rows_by_set, train, c)
+    else:
+        oof = out_of_fold(rows_by_set, c)
+        pool = [(n, r) for n, rows in rows_by_set.items() for r in rows if fitted(r)]
+        y = np.asarray([r["answerable"] for _, r in pool], dtype=int)
+        spec = _fit(matrix([r for _, r in pool]), y, weights(pool), c)
     table = sweep(oof)
     best = choose(table)
-    pool = [(n, r) for n, rows in rows_by_set.items() for r in rows if fitted(r)]
-    spec = _fit(
-        matrix([r for _, r in pool]), np.asarray([r["answerable"] for _, r in pool], dtype=int), weights(pool), c
-    )
     return {
         "kind": "logistic",
         "features": list(FEATURES),
@@ -174,6 +207,7 @@ def fit(rows_by_set: dict[str, list[dict]], c: float = 1.0) -> dict:
         "intercept": round(spec["intercept"], 6),
         "C": c,
         "threshold": best["threshold"],
+        "fitted_on": "idk-mrc-train sample + project-dev" if train else ", ".join(rows_by_set),
         "chosen_on": f"out-of-fold ({FOLDS} grouped folds) on {', '.join(rows_by_set)}: {THRESHOLD_RULE}",
         "figures_at_threshold": best,
         "auroc_out_of_fold": {n: auroc(rows) for n, rows in oof.items()},
@@ -216,7 +250,8 @@ def report(rows: dict[str, dict], spec: dict, show=print) -> None:
         after_rows = oof.get(name) or _final(pair["model"], spec)
         after = summarise(variant(after_rows, "verdict", t))
         cells = [" / ".join(str(m[k]) for k in KEYS) for m in (before, after)]
-        tag = "" if name in oof else " (held out, final fit)"
+        trained = spec.get("fitted_on", "").startswith("idk-mrc-train")
+        tag = "" if name in oof and not (trained and name != "project-dev") else " (held out, final fit)"
         show(f"{name}{tag} | {cells[0]} | {cells[1]} | {spec['auroc_out_of_fold'].get(name)}")
 
 

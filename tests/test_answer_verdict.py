@@ -222,10 +222,27 @@ def test_fit_verdict_command_prints_the_sweep_and_the_before_after_table(monkeyp
         "project-dev": rows("proj", 60, True),
     }
     monkeypatch.setattr(
-        fv, "load_rows", lambda settings, retriever: {k: {"base": v, "model": v} for k, v in data.items()}
+        fv, "load_rows", lambda settings, retriever, only: {k: {"base": v, "model": v} for k, v in data.items()}
     )
     monkeypatch.setattr(cli, "_retriever", lambda settings: None)
     assert cli.main(["fit-verdict", "--dry-run", "--before-id", "q31"]) == 0
     out = capsys.readouterr().out
     assert "threshold" in out and "project-dev |" in out and "idk-mrc-valid |" in out
     assert out.count("t=0.") == len(fv.GRID)
+
+
+def test_fitting_on_train_rows_holds_the_valid_sets_out_entirely():
+    from eval.fit_verdict import with_train
+
+    rng = np.random.default_rng(7)
+
+    def rows(prefix, n):
+        noisy = [float(i % 2) + rng.normal(0, 0.4) for i in range(n)]
+        return [_row(f"{prefix}{i}", f"{prefix}{i}", bool(i % 2), x, f"{prefix}p{i}") for i, x in enumerate(noisy)]
+
+    train, valid, dev = rows("t", 200), rows("v", 60), rows("d", 60)
+    first, _ = with_train({"idk-mrc-valid": valid, "project-dev": dev}, train)
+    flipped = [{**r, "answerable": not r["answerable"]} for r in valid]
+    second, _ = with_train({"idk-mrc-valid": flipped, "project-dev": dev}, train)
+    assert [r["pv"] for r in first["idk-mrc-valid"]] == [r["pv"] for r in second["idk-mrc-valid"]]
+    assert np.mean([r["pv"] for r in first["project-dev"] if r["answerable"]]) > 0.5
