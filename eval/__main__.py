@@ -1,4 +1,4 @@
-"""python -m eval [retrieval] | beir | answers | probes | tune | calibrate — see --help of each."""
+"""python -m eval [retrieval] | beir | answers | probes | tune | calibrate | fit-verdict — see --help of each."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--json", action="store_true")
     ext.add_argument(
         "--only",
-        choices=["tydiqa-dev", "idk-mrc-valid", "tydiqa-dev-vs-project", "project-dev", "probes"],
+        choices=["tydiqa-dev", "idk-mrc-valid", "idk-mrc-train", "tydiqa-dev-vs-project", "project-dev", "probes"],
         action="append",
     )
     ext.add_argument("--sweep", action="store_true", help="tabel ambang model untuk setiap varian gerbang")
@@ -69,6 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tam.add_argument(
         "--lexical-only", action="store_true", help="tanpa fitur kosinus e5 (seluruh split train, tanpa embedding)"
+    )
+    fv = sub.add_parser(
+        "fit-verdict",
+        help="pasang tahap putusan (semua sinyal cek + model -> abstain), out-of-fold; menulis rag/resources",
+    )
+    fv.add_argument("--c", type=float, default=1.0, help="kekuatan regularisasi terbalik regresi logistik")
+    fv.add_argument("--dry-run", action="store_true", help="cetak saja, jangan tulis berkas")
+    fv.add_argument(
+        "--train",
+        action="store_true",
+        help="pasang pada baris IDK-MRC train (indeks terbatas) + dev proyek; IDK-MRC valid dan TyDiQA dev jadi uji",
+    )
+    fv.add_argument(
+        "--before-id",
+        default="",
+        help="hanya pertanyaan dev proyek sebelum id ini (mis. q341: kelompok buta yang belum dinilai tidak dibaca)",
     )
     t = sub.add_parser("tune", help="cari bobot fusi terbaik pada split dev")
     t.add_argument("--json", action="store_true")
@@ -255,6 +271,28 @@ def cmd_train_answer_model(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_fit_verdict(args, settings: Settings) -> int:
+    from eval.fit_verdict import HELD_OUT, SETS, fit, load_rows, report, write
+
+    rows = load_rows(settings, _retriever(settings), SETS + HELD_OUT + (("idk-mrc-train",) if args.train else ()))
+    if args.before_id and "project-dev" in rows:
+        limit = int(args.before_id.lstrip("qQ"))
+        rows["project-dev"] = {k: [r for r in v if int(r["id"][1:]) < limit] for k, v in rows["project-dev"].items()}
+    train = rows.pop("idk-mrc-train", {}).get("model") if args.train else None
+    rows.pop("idk-mrc-train", None)
+    spec = fit({name: rows[name]["model"] for name in SETS if name in rows}, args.c, train)
+    for row in spec["sweep"]:
+        cells = [
+            f"{n}: FA {row[n]['false_abstention']} UA {row[n]['unanswerable_abstained']}" for n in SETS if n in row
+        ]
+        print(f"t={row['threshold']:.2f} " + " | ".join(cells))
+    print("coef: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(spec["features"], spec["coef"], strict=True)))
+    report(rows, spec)
+    if not args.dry_run:
+        print(f"-> {write(spec)}")
+    return 0
+
+
 def cmd_tune(args, settings: Settings) -> int:
     from eval.tune import tune
 
@@ -280,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         "dialogues": cmd_dialogues,
         "answers-external": cmd_answers_external,
         "train-answer-model": cmd_train_answer_model,
+        "fit-verdict": cmd_fit_verdict,
     }
     return commands[args.command](args, settings)
 

@@ -80,6 +80,19 @@ def idk_mrc(split: str = "valid", data: Path = DATA) -> tuple[dict[str, str], li
     return paras, questions
 
 
+TRAIN_PARAGRAPHS = 400
+"""IDK-MRC train paragraphs (fixed seed) in the bounded train set whose rows the verdict stage can be fitted on."""
+
+
+def idk_mrc_sample(split: str = "train", n: int = TRAIN_PARAGRAPHS, data: Path = DATA):
+    """`n` IDK-MRC paragraphs of `split` drawn with a fixed seed, and their questions (a bounded index)."""
+    paras, questions = idk_mrc(split, data)
+    keep = sorted(paras)
+    random.Random(17).shuffle(keep)
+    chosen = set(keep[:n])
+    return {p: paras[p] for p in sorted(chosen)}, [q for q in questions if q.gold_ids[0] in chosen]
+
+
 def write_corpus(paras: dict[str, str], folder: Path) -> None:
     """One Markdown document per paragraph; files already holding the same text are left alone."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -96,7 +109,8 @@ def external_settings(base: Settings, name: str) -> Settings:
     )
 
 
-SETS = {"tydiqa-dev": tydiqa_dev, "idk-mrc-valid": lambda: idk_mrc("valid")}
+SETS = {"tydiqa-dev": tydiqa_dev, "idk-mrc-valid": lambda: idk_mrc("valid"), "idk-mrc-train": idk_mrc_sample}
+"""idk-mrc-train is built only when asked for by name (`--only idk-mrc-train`, `fit-verdict --train`)."""
 
 
 def prepare(
@@ -107,7 +121,7 @@ def prepare(
 
     out = {}
     for name, load in SETS.items():
-        if only is not None and name not in only:
+        if (only is None and name == "idk-mrc-train") or (only is not None and name not in only):
             continue
         paras, questions = load()
         settings = external_settings(base, name)
@@ -147,9 +161,14 @@ def summarise(rows: list[dict]) -> dict:
 
 
 def run_external(
-    base: Settings, project_retriever=None, show_progress: bool = True, only: set[str] | None = None
+    base: Settings,
+    project_retriever=None,
+    show_progress: bool = True,
+    only: set[str] | None = None,
+    timed: bool = True,
 ) -> dict:
-    """Baseline (the hand-written gate, model off) and the configured model path on every set."""
+    """Baseline (the hand-written gate, model off) and the configured model path (the verdict stage when
+    Settings.answer_verdict is on) on every set; `timed` also measures p50 latency of both."""
     from rag.embed import make_embedder
     from rag.retrieve import Retriever
 
@@ -183,10 +202,18 @@ def run_external(
         base_rows = cached_rows(name, base, retriever, questions, 0.0, relevant.get(name))
         result[f"{name} baseline"] = summarise(variant(base_rows, "all", None))
         rows = cached_rows(name, base, retriever, questions, base.answer_model_weight, relevant.get(name))
-        result[f"{name} model"] = summarise(variant(rows, base.answer_rules, threshold))
+        if base.answer_verdict:
+            result[f"{name} model"] = summarise(variant(rows, "verdict", verdict_threshold(base)))
+        else:
+            result[f"{name} model"] = summarise(variant(rows, base.answer_rules, threshold))
         result[f"{name} rows"] = {"base": base_rows, "model": rows}
-        for label, on in (("baseline", False), ("model", True)):  # the recorder's timings include its extra gates
-            result[f"{name} {label}"].update(latency(dataclasses.replace(base, answer_model=on), retriever, questions))
+        if not timed:
+            continue
+        off = {"answer_model": False, "answer_verdict": False}
+        on = {"answer_model": True} if not base.answer_verdict else {}
+        for label, changes in (("baseline", off), ("model", on)):  # the recorder's timings include its extra gates
+            settings = dataclasses.replace(base, **changes)
+            result[f"{name} {label}"].update(latency(settings, retriever, questions))
     return result
 
 
@@ -217,6 +244,16 @@ def answer_threshold(settings: Settings) -> float:
     return cal["threshold"] if cal else (model.threshold if model else 0.5)
 
 
+def verdict_threshold(settings: Settings) -> float:
+    """The verdict stage's threshold: the setting, else the one stored with it."""
+    from rag.answer_gate import load_verdict
+
+    if settings.verdict_threshold is not None:
+        return settings.verdict_threshold
+    verdict = load_verdict()
+    return verdict.threshold if verdict is not None else 0.5
+
+
 def _paths(settings: Settings) -> dict:
     return {"corpus_dir": settings.corpus_dir, "index_dir": settings.index_dir, "collection": settings.collection}
 
@@ -244,12 +281,15 @@ def cached_rows(name: str, base: Settings, retriever, questions, weight: float, 
 def recalibrate(rows: list[dict]) -> list[dict]:
     """P(answer) of each row from the current calibration file (the raw model's when there is none): the
     same computation as rag.answer_gate, so the rows need not be answered again when only it changes."""
-    from rag.answer_gate import calibrate
+    from rag.answer_gate import calibrate, load_verdict
     from rag.answer_model import load_calibration
 
     cal = load_calibration()
+    verdict = load_verdict()
     for r in rows:
         r["p"] = calibrate(cal, r["p_model"], r["sim"], r["cover"]) if cal and not r["no_answer"] else r["p_model"]
+        if verdict is not None and r.get("signals"):
+            r["pv"] = verdict.probability(r["signals"])
     return rows
 
 
@@ -267,6 +307,7 @@ class _Recorder:
 
     def __init__(self, answerer, regulation: bool = True):
         from rag.answer import Answerer
+        from rag.answer_gate import gate_signals
         from rag.checks.gate import regulation_refusal
 
         self.answerer = answerer
@@ -302,6 +343,7 @@ class _Recorder:
                 "sim": max((c.sim for c in top), default=0.0),
                 "cover": max((this.retriever.text_coverage(q_terms, c.sentence.text) for c in top), default=0.0),
                 "relevance": results[0].relevance if results else 0.0,
+                "signals": gate_signals(this.settings, frame, case),
             }
             return None if cands else "tidak ada bagian sumber"
 
@@ -324,6 +366,7 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
         answer_rules="checks",
         answer_threshold=-1.0,
         answer_model_weight=weight,
+        answer_verdict=False,
         gate_without="",
         regulation_check=False,
     )
@@ -343,6 +386,8 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
         rows.append(
             {
                 "id": q.id,
+                "question": q.question,
+                "groups": list(getattr(q, "gold_ids", ())),
                 "answerable": q.answerable,
                 "no_answer": ans.abstained,
                 "regulation": gate.get("regulation"),
@@ -355,6 +400,7 @@ def record_rows(base: Settings, retriever, questions, weight: float, relevant=No
                 "sim": gate.get("sim", 0.0),
                 "cover": gate.get("cover", 0.0),
                 "relevance": gate.get("relevance", 0.0),
+                "signals": gate.get("signals"),
                 "in_cited": in_cited,
                 "in_text": in_text,
                 "lead": lead,
@@ -371,13 +417,18 @@ CHECKS = CHECK_NAMES + tuple(FAMILIES)
 
 def variant(rows: list[dict], rules: str, threshold: float | None, without: str | None = None) -> list[dict]:
     """The rows as the gate `rules` (`all`, `checks`, `none`) with the model at `threshold` (None: model off)
-    would have answered them; `without` names one check switched off."""
+    would have answered them; `without` names one check switched off. `verdict`: the verdict stage's
+    P (`pv`, from recalibrate) at `threshold` decides, with its hard exits."""
     out = []
     for r in rows:
         full, checks = r["rules"], r["checks"]
         if without:
-            full, checks = r["without"][without], r["without_checks"][without]
-        if threshold is None:
+            # a question ended before the gate (a regulation the index lacks) has no ablation: it abstains
+            full, checks = r["without"].get(without, full), r["without_checks"].get(without, checks)
+        if rules == "verdict":
+            signals = r.get("signals") or {}
+            abstained = r["no_answer"] or bool(signals.get("hard")) or r.get("pv", 0.0) < threshold
+        elif threshold is None:
             abstained = r["no_answer"] or bool(full)
         else:
             # the regulation check runs before the model whatever the rules (rag.answer)

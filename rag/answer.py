@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rag import compare, extractive, shape
-from rag.answer_gate import assess
+from rag.answer_gate import assess, verdict_ready, verdict_reason
 from rag.checks.base import Case
 from rag.checks.gate import judge, regulation_refusal
 from rag.citations import parse_citations, verify
@@ -175,7 +175,12 @@ class Answerer:
         return rule
 
     def _gate(self, frame: Frame, case: Case) -> str | None:
-        """None to answer, or the reason to abstain (rag.checks.gate)."""
+        """None to answer, or the reason to abstain (rag.checks.gate; with Settings.answer_verdict one
+        calibrated stage decides from every check's verdict, rag.answer_gate)."""
+        if verdict_ready(self.settings):
+            return verdict_reason(self.settings, frame, case)
+        if not self.settings.answer_model and case.model is not None:
+            case = dataclasses.replace(case, model=None)  # assessed for the verdict stage only
         verdict = judge(self.settings, frame, case)
         return None if verdict.answer else verdict.reason
 

@@ -101,6 +101,13 @@ class Settings:
     answer_rules: str = "checks"
     """With the model on, which hand-written gate checks still apply: `all`, `checks` (all but the
     coverage/similarity floor, which the model replaces) or `none`."""
+    answer_verdict: bool = False
+    """Let one calibrated stage (rag.answer_gate.Verdict, `python -m eval fit-verdict`) decide abstention
+    from every hand-written check's verdict, the answer model's probability and the retrieval scores,
+    instead of each check abstaining outright; hard exits stay (an instruction in the question, no
+    candidate sentence, a regulation the index does not hold)."""
+    verdict_threshold: float | None = None
+    """Abstain when the verdict stage's P(answer) is below this; None: the threshold stored with it."""
     gate_without: str = ""
     """Gate checks switched off, comma-separated (for ablations: `python -m eval answers --without
     CHECK`; rag/checks/gate.py lists them in order): regulation, injection, now, unknown_words, relation,
