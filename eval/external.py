@@ -293,7 +293,7 @@ def recalibrate(rows: list[dict]) -> list[dict]:
     return rows
 
 
-ROWS_VERSION = 4
+ROWS_VERSION = 5
 
 """Bump when the answer path changes in a way the row cache cannot see (it keys on the model file)."""
 
