@@ -12,8 +12,9 @@ from rag.text import fold, read_resource_tsv
 if TYPE_CHECKING:
     from rag.catalogue import Catalogue, Mention
 
+# "Pasal 7", and as typed in a hurry: "psl 7", "psl. 7", "ps. 7" (a bare "ps" is left alone: too ambiguous).
 _PASAL = re.compile(
-    r"\bpasal\s+(\d+[a-z]?)\b(?:\s+(?:angka|butir|nomor)\s+(\d+))?(?:\s+ayat\s*\(?(\d+)\)?)?(?:\s+huruf\s+([a-z])\b)?"
+    r"\b(?:pasal\s+|psl\.?\s*|ps\.\s*)(\d+[a-z]?)\b(?:\s+(?:angka|butir|nomor)\s+(\d+))?(?:\s+ayat\s*\(?(\d+)\)?)?(?:\s+huruf\s+([a-z])\b)?"
 )
 
 

@@ -173,6 +173,9 @@ def regulation_check(catalogue: Catalogue, question: str, mentioned=lambda phras
         ("Apa isi Pasal 5 UU 4/1979?", False, None),
         ("Apa isi Pasal 99 UU 4/1979?", False, "UU No. 4 Tahun 1979 hanya sampai Pasal 10; Pasal 99 tidak ada."),
         ("UU Kesejahteraan Anak pasal 11", False, "UU No. 4 Tahun 1979 hanya sampai Pasal 10; Pasal 11 tidak ada."),
+        ("psl 99 UU no 4 thn 1979 bunyinya gimana?", False, "UU No. 4 Tahun 1979 hanya sampai Pasal 10; Pasal 99"),
+        ("ps. 99 UU 4/1979", False, "UU No. 4 Tahun 1979 hanya sampai Pasal 10; Pasal 99 tidak ada."),
+        ("psl 5 UU no 4 thn 1979 isinya apa", False, None),
         ("Pasal 12", False, None),  # no regulation named: the PP has a Pasal 12
         ("Pasal 99", False, "PP No. 39 Tahun 2012 hanya sampai Pasal 30"),
         ("menurut UU 23/2002 apa hak anak?", False, "UU No. 23 Tahun 2002 tidak termasuk dalam dokumen sumber"),

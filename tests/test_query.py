@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.conversation import condense_question
 from rag.query import LawRef, definition_terms, locator_matches, parse_query
 from rag.text import is_function_word, lexical_terms
@@ -29,6 +31,21 @@ def test_pasal_references_with_angka_and_ayat():
     assert parse_query("pasal 1 angka 5").law_refs == (LawRef(None, "1", angka="5"),)
     assert parse_query("Pasal 6 ayat (2)").law_refs == (LawRef(None, "6", ayat="2"),)
     assert parse_query("pasal 28a").law_refs == (LawRef(None, "28A"),)
+
+
+@pytest.mark.parametrize(
+    ("typed", "refs"),
+    [
+        ("psl 7 isinya apa", (LawRef(None, "7"),)),
+        ("Psl. 12 ayat (2)", (LawRef(None, "12", ayat="2"),)),
+        ("ps. 3", (LawRef(None, "3"),)),
+        ("psl7", (LawRef(None, "7"),)),
+        ("ps 3 itu apa", ()),  # a bare "ps" is too ambiguous to read as Pasal
+        ("tips. 3 cara", ()),
+    ],
+)
+def test_pasal_references_typed_in_a_hurry(typed, refs):
+    assert parse_query(typed).law_refs == refs
 
 
 def test_locator_matching():
