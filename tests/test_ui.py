@@ -84,3 +84,16 @@ def test_export_has_quotes_and_sources(retriever):
     assert md.startswith("# Percakapan Tanya Peksos")
     assert "## 1. apa beda peksos dan relawan?" in md
     assert "**Sumber:**" in md and "> " in md and "Qureta" in md
+
+
+def test_source_card_names_the_title_once():
+    from rag.types import Chunk
+    from ui.render import source_card
+
+    def card(title, locator):
+        html = source_card(1, 1, Chunk("c", "s", title, locator, 0, 4, "teks"), {})
+        return re.search(r"<div class='src-loc'>(.*?)</div>", html).group(1)
+
+    assert card("Peraturan Contoh tentang Rumah Singgah", "Peraturan Contoh tentang Rumah Singgah Pasal 7") == "Pasal 7"
+    assert card("UU No. 4 Tahun 1979 tentang Kesejahteraan Anak", "UU 4/1979 Pasal 7") == "UU 4/1979 Pasal 7"
+    assert card("Catatan Kuliah", "Catatan Kuliah") == "Catatan Kuliah"  # nothing left: keep it whole

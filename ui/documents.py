@@ -17,7 +17,7 @@ from pathlib import Path
 from rag.config import Settings
 from rag.errors import RagError
 from rag.types import Scope
-from ui.render import document_markdown, document_meta_markdown, esc
+from ui.render import document_markdown, document_meta_markdown, esc, short_locator
 
 log = logging.getLogger(__name__)
 
@@ -198,10 +198,6 @@ def _upload_item(f) -> tuple[Path, str]:
     return path, getattr(f, "orig_name", None) or path.name
 
 
-def _short_locator(locator: str, title: str) -> str:
-    return locator[len(title) :].strip() or locator if title and locator.startswith(title) else locator
-
-
 def upload_report_markdown(results) -> str:
     lines = []
     for r in results:
@@ -210,7 +206,7 @@ def upload_report_markdown(results) -> str:
             continue
         kind = KIND_LABELS.get(r.kind, r.kind)
         # Locators start with the document's name ("UU Contoh Pasal 7"); the title is shown once already.
-        locs = "; ".join(esc(_short_locator(loc, r.title)) for loc in r.locators)
+        locs = "; ".join(esc(short_locator(loc, r.title)) for loc in r.locators)
         more = " …" if r.chunks > len(r.locators) else ""
         lines.append(
             f"- **Berhasil** — *{esc(r.title)}* (`{esc(r.source_id)}`): {kind}, {r.chunks} bagian "

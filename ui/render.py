@@ -80,6 +80,12 @@ def _meta_line(meta: dict) -> str:
     return " · ".join(esc(str(b)) for b in bits if b)
 
 
+def short_locator(locator: str, title: str) -> str:
+    """The locator without the document's title when it starts with it ("Peraturan X Pasal 7" under the title
+    "Peraturan X" reads "Pasal 7"); as it is otherwise ("UU 4/1979 Pasal 7")."""
+    return locator[len(title) :].strip() or locator if title and locator.startswith(title) else locator
+
+
 def source_card(
     turn: int, n: int, chunk: Chunk, meta: dict, spans=(), supported: bool = True, cited: bool = True
 ) -> str:
@@ -90,7 +96,7 @@ def source_card(
     return (
         f"<div class='src-card' id='src-{turn}-{n}'>"
         f"<div class='src-head'><span class='src-n'>[{n}]</span> <b>{esc(chunk.title)}</b>{flag}{tag}</div>"
-        f"<div class='src-loc'>{esc(chunk.locator)}</div>"
+        f"<div class='src-loc'>{esc(short_locator(chunk.locator, chunk.title))}</div>"
         f"<div class='src-meta'>{_meta_line(meta)}{link}</div>"
         f"<div class='src-text'>{highlighted_passage(chunk, spans)}</div></div>"
     )
