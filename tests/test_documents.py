@@ -388,6 +388,7 @@ def test_admin_open_on_loopback_and_reload_makes_the_document_answerable(index, 
     old = live.current
     message = actions.upload([(_law_file(tmp_path), "rumah-singgah.md")])
     assert "Berhasil" in message and "Peraturan Contoh tentang Rumah Singgah" in message and "Pasal 7" in message
+    assert "latar belakang" in message  # the vectors follow; the reader is told
     assert live.current is not old  # a new Answerer over the new generation
     actions.completion.join(120)  # sentence vectors, embedded after the upload answered
     assert not read_manifest(index.index_dir)["documents"]["rumah-singgah"].get("sentences_pending")

@@ -163,7 +163,13 @@ class DocumentActions:
             self.refresh()  # answerable now: BM25 and references; the passages a question reaches are embedded
             self.completion = threading.Thread(target=self._complete, name="complete-upload", daemon=True)
             self.completion.start()
-        return upload_report_markdown(results)
+        message = upload_report_markdown(results)
+        if report is not None and report.lexical_only:
+            message += (
+                "\n\n_Pencarian makna (vektor) untuk dokumen baru sedang dilengkapi di latar belakang (±1 menit "
+                "untuk 30 halaman); pertanyaan sudah bisa dijawab sekarang._"
+            )
+        return message
 
     def _complete(self) -> None:
         from ingest.manage import complete_documents
