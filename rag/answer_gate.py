@@ -4,12 +4,10 @@ the threshold the assistant abstains). rag.answer calls `assess` once per questi
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
@@ -17,6 +15,7 @@ from rag.answer_model import load_calibration, load_model
 from rag.checks.base import Case
 from rag.config import Settings
 from rag.frame import Frame
+from rag.text import read_resource_json
 
 log = logging.getLogger(__name__)
 
@@ -238,11 +237,8 @@ class Verdict:
 @lru_cache(maxsize=1)
 def load_verdict() -> Verdict | None:
     """The fitted verdict stage from rag/resources, or None when it has not been fitted."""
-    path = resources.files("rag.resources").joinpath(VERDICT_FILE)
-    try:
-        return Verdict(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        return None
+    spec = read_resource_json(VERDICT_FILE)
+    return Verdict(spec) if spec is not None else None
 
 
 def verdict_ready(settings: Settings) -> bool:

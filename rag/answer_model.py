@@ -17,18 +17,16 @@ in numpy (no scikit-learn at run time).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from rag.frame import Frame, names_in
-from rag.text import content_terms, fold, tokenize
+from rag.text import content_terms, fold, read_resource_json, tokenize
 
 MODEL_FILE = "answer_model.json"
 CALIBRATION_FILE = "answer_calibration.json"
@@ -261,18 +259,11 @@ class AnswerModel:
 @lru_cache(maxsize=1)
 def load_model() -> AnswerModel | None:
     """The trained model from rag/resources, or None when it has not been trained."""
-    path = resources.files("rag.resources").joinpath(MODEL_FILE)
-    try:
-        return AnswerModel(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        return None
+    spec = read_resource_json(MODEL_FILE)
+    return AnswerModel(spec) if spec is not None else None
 
 
 @lru_cache(maxsize=1)
 def load_calibration() -> dict | None:
     """The answer-level calibration and threshold chosen on valid/dev data, or None."""
-    path = resources.files("rag.resources").joinpath(CALIBRATION_FILE)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
+    return read_resource_json(CALIBRATION_FILE)

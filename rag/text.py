@@ -155,6 +155,17 @@ def read_resource_tsv(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+def read_resource_json(name: str):
+    """A JSON file in rag/resources (a fitted model, a calibration), or None when it is not there."""
+    import json
+    from importlib import resources
+
+    try:
+        return json.loads(resources.files("rag.resources").joinpath(name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
 @lru_cache(maxsize=1)
 def _stem_overrides() -> dict[str, str]:
     return {r[0].strip(): r[1].strip() for r in read_resource_tsv("stem_overrides.tsv") if len(r) == 2}
