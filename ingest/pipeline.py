@@ -241,11 +241,9 @@ def run_ingest(
     report.embedded_texts = n_texts
     tick("chunk")
 
-    embedder = embedder or (make_embedder(settings) if n_texts or report.completed else None)
-    dim = embedder.dim if embedder else int(old.manifest["dim"]) if old else 0
-    if not dim:  # the very first build cannot be lexical only: nothing tells the vector size yet
-        embedder = make_embedder(settings)
-        dim = embedder.dim
+    # A first build needs the embedder for the vector size, even when it commits lexical-only documents.
+    embedder = embedder or (make_embedder(settings) if n_texts or report.completed or old is None else None)
+    dim = embedder.dim if embedder else int(old.manifest["dim"])
     meta = {"embed_model": expected_model_id(settings), "embed_backend": settings.embed_backend, "dim": dim}
     collection = get_collection(client, collection_name, meta, create=True)
 
