@@ -6,6 +6,7 @@ always gets the same vector, so tests of the answer path run in seconds without 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 
@@ -29,3 +30,25 @@ class FakeEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._vec(text)
+
+
+TINY_DOCS = {
+    "mangga": "Budi Santoso menanam pohon mangga di Desa Sukamaju pada 12 Mei 1990. Pohon itu kini berbuah lebat.",
+    "sungai": "Sungai Kecil mengalir dari Gunung Hijau ke Laut Selatan. Airnya jernih sepanjang tahun.",
+}
+"""Two made-up articles: a person, a place and a date in one, places in the other."""
+
+
+def tiny_index(root: Path, **settings):
+    """TINY_DOCS as a corpus under `root`, ingested with the FakeEmbedder: (Settings with `settings`, embedder)."""
+    from ingest.pipeline import run_ingest
+    from rag.config import Settings
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in TINY_DOCS.items():
+        (corpus / f"{name}.md").write_text(f"---\nid: {name}\ntitle: {name}\nkind: article\n---\n\n{text}\n")
+    config = Settings(corpus_dir=corpus, index_dir=root / "index", **settings)
+    embedder = FakeEmbedder()
+    run_ingest(config, show_progress=False, embedder=embedder)
+    return config, embedder

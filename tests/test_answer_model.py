@@ -9,7 +9,7 @@ import pytest
 
 from rag.answer_model import SENTENCE_FEATURES, TreeEnsemble, load_model, passage_sentence_features
 from rag.frame import answer_type, names_in, parse_frame
-from tests.fake_embed import FakeEmbedder
+from tests import fake_embed
 
 F = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
 
@@ -87,22 +87,7 @@ def test_shipped_model_prefers_the_passage_that_holds_the_answer():
 
 @pytest.fixture(scope="module")
 def tiny_index(tmp_path_factory):
-    from ingest.pipeline import run_ingest
-    from rag.config import Settings
-
-    root = tmp_path_factory.mktemp("tiny")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    docs = {
-        "mangga": "Budi Santoso menanam pohon mangga di Desa Sukamaju pada 12 Mei 1990. Pohon itu kini berbuah lebat.",
-        "sungai": "Sungai Kecil mengalir dari Gunung Hijau ke Laut Selatan. Airnya jernih sepanjang tahun.",
-    }
-    for name, text in docs.items():
-        (corpus / f"{name}.md").write_text(f"---\nid: {name}\ntitle: {name}\nkind: article\n---\n\n{text}\n")
-    settings = Settings(corpus_dir=corpus, index_dir=root / "index", collection="tiny", answer_model=True)
-    embedder = FakeEmbedder()
-    run_ingest(settings, show_progress=False, embedder=embedder)
-    return settings, embedder
+    return fake_embed.tiny_index(tmp_path_factory.mktemp("tiny"), collection="tiny", answer_model=True)
 
 
 def test_answer_path_uses_the_model_and_its_threshold(tiny_index):

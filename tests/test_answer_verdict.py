@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from rag.answer_gate import SIGNALS, Verdict
-from tests.fake_embed import FakeEmbedder
+from tests import fake_embed
 
 
 def spec(coef: dict[str, float], intercept: float = 0.0, threshold: float = 0.5) -> dict:
@@ -35,22 +35,10 @@ def test_verdict_is_a_logistic_regression_over_the_signals():
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    from ingest.pipeline import run_ingest
-    from rag.config import Settings
     from rag.retrieve import Retriever
 
     root = tmp_path_factory.mktemp("verdict")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    docs = {
-        "mangga": "Budi Santoso menanam pohon mangga di Desa Sukamaju pada 12 Mei 1990. Pohon itu kini berbuah lebat.",
-        "sungai": "Sungai Kecil mengalir dari Gunung Hijau ke Laut Selatan. Airnya jernih sepanjang tahun.",
-    }
-    for name, text in docs.items():
-        (corpus / f"{name}.md").write_text(f"---\nid: {name}\ntitle: {name}\nkind: article\n---\n\n{text}\n")
-    settings = Settings(corpus_dir=corpus, index_dir=root / "index", collection="verdict", answer_verdict=True)
-    embedder = FakeEmbedder()
-    run_ingest(settings, show_progress=False, embedder=embedder)
+    settings, embedder = fake_embed.tiny_index(root, collection="verdict", answer_verdict=True)
     return settings, Retriever(settings, embedder)
 
 
