@@ -242,10 +242,11 @@ def configure_gradio_env() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description="Jalankan aplikasi Tanya Peksos.")
-    p.add_argument("--host", help="alamat yang didengarkan (bawaan 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (bawaan 7860)")
+def build_parser(description: str = "Jalankan aplikasi Tanya Peksos.") -> argparse.ArgumentParser:
+    """The app's options; serve.py adds the Chroma server's to them."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--host", help="alamat yang didengarkan, mis. 0.0.0.0 untuk jaringan kelas (bawaan 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port aplikasi (bawaan 7860)")
     p.add_argument("--index", type=Path, dest="index_dir")
     p.add_argument("--corpus", type=Path, dest="corpus_dir")
     p.add_argument("--no-ingest", action="store_true", help="jangan perbarui indeks saat mulai")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 from rag.config import Settings
 
@@ -53,14 +52,11 @@ def build_server(settings: Settings, answerer, demo):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description="Jalankan Tanya Peksos untuk kelas (server Chroma, pemeriksaan kesehatan).")
-    p.add_argument("--host", help="alamat yang didengarkan, mis. 0.0.0.0 untuk jaringan kelas (bawaan 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port aplikasi (bawaan 7860)")
+    from app import build_parser as app_parser
+
+    p = app_parser("Jalankan Tanya Peksos untuk kelas (server Chroma, pemeriksaan kesehatan).")
     p.add_argument("--chroma-host", help="alamat server Chroma (`chroma run`), wajib")
     p.add_argument("--chroma-port", type=int, help="port server Chroma (bawaan 8000)")
-    p.add_argument("--index", type=Path, dest="index_dir")
-    p.add_argument("--corpus", type=Path, dest="corpus_dir")
-    p.add_argument("--no-ingest", action="store_true", help="jangan perbarui indeks saat mulai")
     return p
 
 
